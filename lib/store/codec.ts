@@ -1,0 +1,88 @@
+import { Packr } from 'msgpackr';
+import { LmdbCacheError } from './errors.js';
+
+/**
+ * Values are lmdb's own msgpack (msgpackr) with `moreTypes` (Set, typed arrays, Error, RegExp) and the
+ * BigInt extension (any size), measured at 4–9x faster to decode than `node:v8`'s structured clone.
+ * `copyBuffers` because reads decode straight out of lmdb's reused read buffer.
+ */
+const packr = new Packr({
+  moreTypes: true,
+  useBigIntExtension: true,
+  copyBuffers: true,
+  writeFunction: () => {
+    throw new TypeError('functions cannot be cached');
+  },
+});
+
+// Envelope: one kind byte, then for hashed keys the full key (uint32 LE length + UTF-16 LE units, so lone
+// surrogates survive), then the msgpack value. Expiry is not in the envelope: it is lmdb's entry version.
+const PLAIN = 0;
+const WITH_KEY = 1;
+
+/**
+ * Encodes `value` into a new envelope buffer, carrying `fullKey` when the entry is stored under a hash.
+ * @throws LmdbCacheError `ERR_VALUE_NOT_SERIALIZABLE` for functions, symbols, cycles and getters that throw.
+ */
+export function encodeEnvelope(value: unknown, fullKey?: string): Buffer {
+  let packed: Uint8Array;
+  try {
+    packed = packr.pack(value);
+  } catch (cause) {
+    throw new LmdbCacheError(
+      'ERR_VALUE_NOT_SERIALIZABLE',
+      `value cannot be cached (${reason(cause)}); nothing was written`,
+      { cause },
+    );
+  }
+  if (fullKey === undefined) {
+    const envelope = Buffer.allocUnsafe(packed.length + 1);
+    envelope[0] = PLAIN;
+    envelope.set(packed, 1);
+    return envelope;
+  }
+  const keyBytes = Buffer.from(fullKey, 'utf16le');
+  const envelope = Buffer.allocUnsafe(5 + keyBytes.length + packed.length);
+  envelope[0] = WITH_KEY;
+  envelope.writeUInt32LE(keyBytes.length, 1);
+  envelope.set(keyBytes, 5);
+  envelope.set(packed, 5 + keyBytes.length);
+  return envelope;
+}
+
+/** The full key carried by an envelope of a hashed entry, or `undefined` for a plain one. */
+export function envelopeKey(envelope: Uint8Array): string | undefined {
+  if (envelope[0] !== WITH_KEY) return undefined;
+  const length = readLength(envelope);
+  return Buffer.from(envelope.buffer, envelope.byteOffset + 5, length).toString('utf16le');
+}
+
+/**
+ * Decodes the value of an envelope.
+ * @throws LmdbCacheError `ERR_CORRUPTED` when the bytes are not an envelope this version wrote.
+ */
+export function decodeValue(envelope: Uint8Array): unknown {
+  const kind = envelope[0];
+  if (kind !== PLAIN && kind !== WITH_KEY) throw corrupted(new Error(`unknown envelope kind ${kind}`));
+  const start = kind === PLAIN ? 1 : 5 + readLength(envelope);
+  try {
+    return packr.unpack(envelope, { start, end: envelope.length });
+  } catch (cause) {
+    throw corrupted(cause);
+  }
+}
+
+function readLength(envelope: Uint8Array): number {
+  return (envelope[1] | (envelope[2] << 8) | (envelope[3] << 16)) + envelope[4] * 0x1000000;
+}
+
+function corrupted(cause: unknown): LmdbCacheError {
+  return new LmdbCacheError('ERR_CORRUPTED', 'a stored entry could not be decoded', { cause });
+}
+
+function reason(cause: unknown): string {
+  if (cause instanceof RangeError) return 'it is cyclic or nested too deeply';
+  if (cause instanceof TypeError && cause.message.includes('functions')) return 'it holds a function';
+  if (cause instanceof Error && /symbol/i.test(cause.message)) return 'it holds a symbol';
+  return 'encoding failed';
+}

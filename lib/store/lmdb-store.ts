@@ -1,0 +1,305 @@
+import { decodeValue, encodeEnvelope, envelopeKey } from './codec.js';
+import { CacheEnvironment } from './environment.js';
+import { LmdbCacheError } from './errors.js';
+import {
+  ROOT_NAMESPACE,
+  assertKey,
+  childNamespace,
+  isHashed,
+  namespaceRange,
+  pendingKey,
+  toDbKey,
+  type DbKey,
+} from './keys.js';
+import { resolveOptions, type LmdbStoreOptions, type ResolvedOptions } from './options.js';
+import { snapshot, type LmdbStoreStats } from './stats.js';
+import { isExpired, resolveExpiry, type Expiry } from './ttl.js';
+
+/** One entry of {@link LmdbStore.setMany}. `ttlMs` as in {@link LmdbStore.set}. */
+export interface SetManyEntry<T = unknown> {
+  key: string;
+  value: T;
+  ttlMs?: number;
+}
+
+/** Options of {@link LmdbStore.entries}. */
+export interface EntriesOptions {
+  /** Stop after this many live entries. Default: all. */
+  limit?: number;
+}
+
+// One `LmdbStore.open()`: its reference on the environment, shared by the views derived from it.
+interface Handle {
+  readonly environment: CacheEnvironment;
+  readonly options: ResolvedOptions;
+  closing: Promise<void> | undefined;
+}
+
+const SCAN_CHUNK = 512;
+
+/**
+ * A persistent cache on LMDB, shared by every process and thread that opens the same path. Each instance
+ * is a view of one namespace; {@link namespace} derives others on the same environment. Keys are strings,
+ * TTLs are milliseconds, values keep the types `structuredClone` keeps.
+ *
+ * Writes resolve as soon as this process reads them back; lmdb commits them in one transaction per event
+ * turn, and {@link flush} waits until they are on disk.
+ */
+export class LmdbStore {
+  private constructor(
+    private readonly handle: Handle,
+    private readonly ns: string,
+  ) {}
+
+  /**
+   * Opens the cache at `options.path` (creating the directory), or joins it if this process has it open.
+   * @throws LmdbCacheError `ERR_INVALID_OPTION` for bad options, `ERR_OPEN_FAILED` naming the path when the
+   *   directory cannot be created or opened.
+   */
+  static async open(options: LmdbStoreOptions): Promise<LmdbStore> {
+    const resolved = resolveOptions(options);
+    const ns = resolved.namespace === undefined ? ROOT_NAMESPACE : childNamespace(ROOT_NAMESPACE, resolved.namespace);
+    const environment = await CacheEnvironment.acquire(resolved);
+    return new LmdbStore({ environment, options: resolved, closing: undefined }, ns);
+  }
+
+  /**
+   * A view of the namespace `name` nested in this one, on the same environment and handle. Namespaces never
+   * share entries, whatever characters their names hold; `clear()` on one leaves the others alone.
+   * @throws LmdbCacheError `ERR_INVALID_NAMESPACE` when `name` is not a well-formed string.
+   */
+  namespace(name: string): LmdbStore {
+    return new LmdbStore(this.handle, childNamespace(this.ns, name));
+  }
+
+  /**
+   * The value stored under `key`, or `undefined` for a miss (absent or expired).
+   * @throws LmdbCacheError `ERR_INVALID_KEY`, `ERR_CLOSED`, `ERR_CORRUPTED`.
+   */
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    return this.read(this.live(), key) as T | undefined;
+  }
+
+  /**
+   * Whether a live entry exists under `key`; true for a stored `undefined` or `null`.
+   * @throws LmdbCacheError `ERR_INVALID_KEY`, `ERR_CLOSED`.
+   */
+  async has(key: string): Promise<boolean> {
+    const environment = this.live();
+    assertKey(key);
+    return this.find(environment, key, toDbKey(this.ns, key)) !== undefined;
+  }
+
+  /**
+   * Stores `value` under `key`. `ttlMs`: positive expires after that many ms, `Infinity` never, `0` or
+   * negative removes the key, omitted uses `defaultTtlMs`. Resolves once this process reads the new value.
+   * @throws LmdbCacheError `ERR_INVALID_KEY`, `ERR_INVALID_TTL`, `ERR_VALUE_NOT_SERIALIZABLE` (nothing is
+   *   written), `ERR_CLOSED`.
+   */
+  async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
+    const environment = this.live();
+    assertKey(key);
+    const write = this.prepare(key, value, ttlMs);
+    this.apply(environment, write);
+  }
+
+  /**
+   * Removes `key`. Resolves to `true` if a live entry was removed.
+   * @throws LmdbCacheError `ERR_INVALID_KEY`, `ERR_CLOSED`.
+   */
+  async delete(key: string): Promise<boolean> {
+    const environment = this.live();
+    assertKey(key);
+    return this.remove(environment, key, toDbKey(this.ns, key));
+  }
+
+  /**
+   * The values of `keys`, in order, `undefined` for misses.
+   * @throws LmdbCacheError `ERR_INVALID_KEY` (for any key, before reading), `ERR_CLOSED`.
+   */
+  async getMany<T = unknown>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    const environment = this.live();
+    assertKeys(keys);
+    return keys.map((key) => this.read(environment, key) as T | undefined);
+  }
+
+  /**
+   * Stores every entry atomically: all are written in one transaction, or, when any key, TTL or value is
+   * invalid, none is.
+   * @throws LmdbCacheError as {@link set}, before anything is written.
+   */
+  async setMany(entries: readonly SetManyEntry[]): Promise<void> {
+    const environment = this.live();
+    if (!Array.isArray(entries)) throw new TypeError('setMany expects an array of { key, value, ttlMs? }');
+    const writes = entries.map((entry) => {
+      assertKey(entry?.key);
+      return this.prepare(entry.key, entry.value, entry.ttlMs);
+    });
+    void environment.batch(() => writes.forEach((write) => this.apply(environment, write)));
+  }
+
+  /**
+   * Removes every key atomically, in one transaction. Resolves to the number of live entries removed.
+   * @throws LmdbCacheError `ERR_INVALID_KEY` (for any key, before anything is removed), `ERR_CLOSED`.
+   */
+  async deleteMany(keys: readonly string[]): Promise<number> {
+    const environment = this.live();
+    assertKeys(keys);
+    let removed = 0;
+    void environment.batch(() => {
+      for (const key of keys) if (this.remove(environment, key, toDbKey(this.ns, key))) removed++;
+    });
+    return removed;
+  }
+
+  /**
+   * Removes every entry of this namespace (not of other namespaces, nested ones included).
+   * @throws LmdbCacheError `ERR_CLOSED`.
+   */
+  async clear(): Promise<void> {
+    const environment = this.live();
+    await environment.committed();
+    const { start, end } = namespaceRange(this.ns);
+    for (;;) {
+      const keys = Array.from(environment.entries.getKeys({ start, end, limit: 10_000 }));
+      if (keys.length === 0) return;
+      await environment.erase(keys);
+    }
+  }
+
+  /**
+   * Iterates the live entries of this namespace in key order (hashed long keys by their first 200
+   * characters), seeing every write made before the call.
+   * @throws LmdbCacheError `ERR_INVALID_OPTION` for a bad `limit`, `ERR_CLOSED`.
+   */
+  async *entries<T = unknown>(options: EntriesOptions = {}): AsyncGenerator<[string, T]> {
+    const limit = options.limit ?? Infinity;
+    if (typeof limit !== 'number' || !(limit >= 0) || (limit !== Infinity && !Number.isInteger(limit))) {
+      throw new LmdbCacheError('ERR_INVALID_OPTION', '`limit` must be a non-negative integer');
+    }
+    await this.live().committed();
+    const range = namespaceRange(this.ns);
+    let start: DbKey | [string] = range.start;
+    let yielded = 0;
+    for (let first = true; yielded < limit; first = false) {
+      const chunk = this.scan(start, range.end, !first);
+      if (chunk.scanned === 0) return;
+      for (const row of chunk.rows) {
+        if (yielded++ >= limit) return;
+        yield row as [string, T];
+      }
+      start = chunk.last;
+    }
+  }
+
+  /**
+   * Resolves when every write issued so far through any view of this path is durable on disk.
+   * @throws LmdbCacheError `ERR_WRITE_FAILED` if a write since the last flush could not be committed,
+   *   `ERR_CLOSED`.
+   */
+  async flush(): Promise<void> {
+    await this.live().flush();
+  }
+
+  /**
+   * Counters of this process for this path (all views), with `entries` in the whole cache and `bytes` on
+   * disk. See {@link LmdbStoreStats}.
+   * @throws LmdbCacheError `ERR_CLOSED`.
+   */
+  stats(): LmdbStoreStats {
+    const environment = this.live();
+    return snapshot(environment.counters, environment.entryCount(), environment.bytesOnDisk());
+  }
+
+  /**
+   * Closes this handle and every view derived from it, after its pending writes are committed. The
+   * environment closes when the last handle on the path does. Idempotent.
+   */
+  close(): Promise<void> {
+    this.handle.closing ??= this.handle.environment.release();
+    return this.handle.closing;
+  }
+
+  private live(): CacheEnvironment {
+    if (this.handle.closing) throw new LmdbCacheError('ERR_CLOSED', 'the cache is closed');
+    return this.handle.environment;
+  }
+
+  private prepare(key: string, value: unknown, ttlMs: number | undefined): PreparedWrite {
+    const { defaultTtlMs, now } = this.handle.options;
+    const expiry = resolveExpiry(ttlMs, defaultTtlMs, now);
+    const dbKey = toDbKey(this.ns, key);
+    const envelope = expiry === 'remove' ? undefined : encodeEnvelope(value, isHashed(dbKey) ? key : undefined);
+    return { key, dbKey, expiry, envelope };
+  }
+
+  private apply(environment: CacheEnvironment, write: PreparedWrite): void {
+    if (write.envelope === undefined || write.expiry === 'remove') {
+      this.remove(environment, write.key, write.dbKey);
+      return;
+    }
+    environment.put(pendingKey(this.ns, write.key), write.dbKey, write.envelope, write.expiry);
+    environment.counters.sets++;
+  }
+
+  private read(environment: CacheEnvironment, key: string): unknown {
+    assertKey(key);
+    const envelope = this.find(environment, key, toDbKey(this.ns, key));
+    if (envelope === undefined) {
+      environment.counters.misses++;
+      return undefined;
+    }
+    environment.counters.hits++;
+    return decodeValue(envelope);
+  }
+
+  // The live envelope of `key`, or undefined; an expired one is handed to the remover.
+  private find(environment: CacheEnvironment, key: string, dbKey: DbKey): Uint8Array | undefined {
+    const envelope = environment.lookup(pendingKey(this.ns, key), dbKey);
+    if (envelope === undefined) return undefined;
+    const expiresAt = environment.lastExpiresAt;
+    if (isExpired(expiresAt, this.handle.options.now())) {
+      environment.remover.enqueue(dbKey, expiresAt);
+      return undefined;
+    }
+    if (isHashed(dbKey) && envelopeKey(envelope) !== key) return undefined;
+    return envelope;
+  }
+
+  private remove(environment: CacheEnvironment, key: string, dbKey: DbKey): boolean {
+    const existed = this.find(environment, key, dbKey) !== undefined;
+    environment.remove(pendingKey(this.ns, key), dbKey);
+    if (existed) environment.counters.deletes++;
+    return existed;
+  }
+
+  // Up to SCAN_CHUNK live rows after `start`, decoded at once because lmdb reuses its read buffers.
+  private scan(start: DbKey | [string], end: [string], exclusiveStart: boolean) {
+    const environment = this.live();
+    const now = this.handle.options.now();
+    const rows: [string, unknown][] = [];
+    let last = start;
+    let scanned = 0;
+    const range = environment.entries.getRange({ start, end, exclusiveStart, limit: SCAN_CHUNK, versions: true });
+    for (const { key: dbKey, value, version } of range) {
+      last = dbKey;
+      scanned++;
+      if (isExpired(version ?? 0, now)) continue;
+      const key = isHashed(dbKey) ? envelopeKey(value) : dbKey[1];
+      if (key !== undefined) rows.push([key, decodeValue(value)]);
+    }
+    return { rows, last, scanned };
+  }
+}
+
+interface PreparedWrite {
+  key: string;
+  dbKey: DbKey;
+  expiry: Expiry;
+  envelope: Buffer | undefined;
+}
+
+function assertKeys(keys: readonly string[]): void {
+  if (!Array.isArray(keys)) throw new TypeError('expected an array of keys');
+  keys.forEach(assertKey);
+}
