@@ -16,12 +16,15 @@ const MAX_ENCODED_BYTES = 1900;
 // Below this many UTF-16 units a key cannot reach the limit even at 3 bytes per unit plus escapes.
 const SURELY_SHORT = 600;
 const PREFIX_UNITS = 200;
+// A hashed key is namespace + prefix (<= 600 bytes) + digest; capping namespaces keeps it under the limit.
+const MAX_NAMESPACE_BYTES = 1024;
 
 /**
  * The namespace string of `name` nested under `parent`. Every segment is prefixed with `/` and has `%` and
  * `/` percent-escaped, so `a/b`, `a` then `b`, and `''` are three different namespaces, and the root
  * namespace (`''`) differs from a namespace named `''` (`'/'`).
- * @throws LmdbCacheError `ERR_INVALID_NAMESPACE` when `name` is not a well-formed string.
+ * @throws LmdbCacheError `ERR_INVALID_NAMESPACE` when `name` is not a well-formed string, or the nested
+ *   namespace path would take more than 1 KB.
  */
 export function childNamespace(parent: string, name: unknown): string {
   if (typeof name !== 'string' || !name.isWellFormed()) {
@@ -30,7 +33,11 @@ export function childNamespace(parent: string, name: unknown): string {
       `a namespace must be a well-formed string, got ${describeKey(name)}`,
     );
   }
-  return `${parent}/${name.replaceAll('%', '%25').replaceAll('/', '%2F')}`;
+  const namespace = `${parent}/${name.replaceAll('%', '%25').replaceAll('/', '%2F')}`;
+  if (encodedBytes(namespace) > MAX_NAMESPACE_BYTES) {
+    throw new LmdbCacheError('ERR_INVALID_NAMESPACE', `namespace ${describeKey(name)} is longer than 1 KB`);
+  }
+  return namespace;
 }
 
 /** The segments of a namespace string, for display (`'/a/b%2Fc'` → `['a', 'b/c']`). */

@@ -58,7 +58,8 @@ export class LmdbStore {
    */
   static async open(options: LmdbStoreOptions): Promise<LmdbStore> {
     const resolved = resolveOptions(options);
-    const ns = resolved.namespace === undefined ? ROOT_NAMESPACE : childNamespace(ROOT_NAMESPACE, resolved.namespace);
+    const ns =
+      resolved.namespace === undefined ? ROOT_NAMESPACE : childNamespace(ROOT_NAMESPACE, resolved.namespace);
     const environment = await CacheEnvironment.acquire(resolved);
     return new LmdbStore({ environment, options: resolved, closing: undefined }, ns);
   }
@@ -229,7 +230,8 @@ export class LmdbStore {
     const { defaultTtlMs, now } = this.handle.options;
     const expiry = resolveExpiry(ttlMs, defaultTtlMs, now);
     const dbKey = toDbKey(this.ns, key);
-    const envelope = expiry === 'remove' ? undefined : encodeEnvelope(value, isHashed(dbKey) ? key : undefined);
+    const envelope =
+      expiry === 'remove' ? undefined : encodeEnvelope(value, isHashed(dbKey) ? key : undefined);
     return { key, dbKey, expiry, envelope };
   }
 
@@ -280,7 +282,13 @@ export class LmdbStore {
     const rows: [string, unknown][] = [];
     let last = start;
     let scanned = 0;
-    const range = environment.entries.getRange({ start, end, exclusiveStart, limit: SCAN_CHUNK, versions: true });
+    const range = environment.entries.getRange({
+      start,
+      end,
+      exclusiveStart,
+      limit: SCAN_CHUNK,
+      versions: true,
+    });
     for (const { key: dbKey, value, version } of range) {
       last = dbKey;
       scanned++;

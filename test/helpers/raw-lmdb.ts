@@ -1,0 +1,20 @@
+import { open } from 'lmdb';
+
+/**
+ * Looks at a cache directory with lmdb itself, bypassing the engine: what lmdb has committed, its last
+ * transaction id and the names in the root database. Opens and closes its own handle each call.
+ */
+export async function inspect(
+  path: string,
+): Promise<{ committed: number; lastTxnId: number; rootKeys: string[] }> {
+  const root = open({ path, maxDbs: 4, maxReaders: 512 });
+  try {
+    const entries = root.openDB({ name: 'entries', encoding: 'binary', useVersions: true });
+    const stats = root.getStats() as { lastTxnId: number };
+    const committed = entries.getKeysCount();
+    const rootKeys = Array.from(root.getKeys()).map(String);
+    return { committed, lastTxnId: stats.lastTxnId, rootKeys };
+  } finally {
+    await root.close();
+  }
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from '@jest/globals';
+import { finished, type ChildResult } from './helpers/child.js';
+import { spawn } from 'node:child_process';
+
+// Runs the built package (dist/, through package.json "exports") in a plain Node process.
+async function packagesLoadedBy(specifier: string): Promise<string[]> {
+  const child = spawn(process.execPath, ['test/fixtures/loaded-packages.mjs', specifier]);
+  const result: ChildResult = await finished(child);
+  if (result.code !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as string[];
+}
+
+describe('package exports', () => {
+  it('loads lmdb but never @nestjs/*, keyv or cache-manager through nestjs-lmdb-cache/store', async () => {
+    const loaded = await packagesLoadedBy('nestjs-lmdb-cache/store');
+    expect(loaded).toContain('nestjs-lmdb-cache/store');
+    expect(loaded).toContain('lmdb');
+    expect(loaded.filter((name) => /^(@nestjs\/|keyv|@keyv\/|cache-manager)/.test(name))).toEqual([]);
+  });
+
+  it('exposes LmdbStore and LmdbCacheError from the root and the store subpath', async () => {
+    const root = await import('nestjs-lmdb-cache');
+    const store = await import('nestjs-lmdb-cache/store');
+    expect(root.LmdbStore).toBe(store.LmdbStore);
+    expect(typeof store.LmdbCacheError).toBe('function');
+  });
+});
