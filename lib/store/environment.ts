@@ -1,15 +1,19 @@
-import { mkdirSync, realpathSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { getLastVersion, open, type Database, type RootDatabase } from 'lmdb';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { getLastVersion } from 'lmdb';
+import { openDatabases, prepareDirectory, type Databases } from './databases.js';
 import { LmdbCacheError } from './errors.js';
-import { ExpiredRemover, indexKey, type IndexKey } from './expiry-index.js';
+import { Eviction } from './eviction.js';
+import { ExpiryIndex, indexKey } from './expiry-index.js';
 import type { DbKey } from './keys.js';
-import type { ResolvedOptions } from './options.js';
+import { Lease } from './lease.js';
+import { assertJoinable, type ResolvedOptions } from './options.js';
 import { PendingWrites, type PendingWrite } from './pending-writes.js';
+import { SharedStats } from './shared-stats.js';
 import { emptyCounters, type Counters } from './stats.js';
+import { Sweeper } from './sweeper.js';
 import { NEVER } from './ttl.js';
 
-const SCHEMA_VERSION = 1;
 const EMPTY = Buffer.alloc(0);
 
 /** Environments open in this process, by real path; a path being closed is awaited before it reopens. */
@@ -18,16 +22,19 @@ const closingEnvironments = new Map<string, Promise<void>>();
 
 /**
  * One LMDB environment (one directory) opened once per process and shared, reference-counted, by every
- * `LmdbStore.open()` of that path and all their namespace views. It owns the named databases `entries`,
- * `expiry` and `meta` (nothing goes in the root database), the overlay of pending writes, the counters and
- * the removal of expired entries.
+ * `LmdbStore.open()` of that path and all their namespace views. It owns the databases, the overlay of
+ * pending writes, the counters, expiry, eviction, the sweeper and the shared statistics.
  */
 export class CacheEnvironment {
   readonly pending = new PendingWrites();
   readonly counters: Counters = emptyCounters();
-  readonly remover: ExpiredRemover;
+  readonly expiryIndex: ExpiryIndex;
+  readonly eviction: Eviction | undefined;
+  readonly sharedStats: SharedStats;
   /** Expiry (lmdb version) of the entry the last {@link lookup} found. */
   lastExpiresAt = NEVER;
+  private readonly sweeper: Sweeper | undefined;
+  private readonly statsTimer: NodeJS.Timeout;
   private references = 0;
   private writeFailure: unknown;
   // Writes issued inside batch(): lmdb settles their own promises early, so they settle with the batch.
@@ -35,51 +42,56 @@ export class CacheEnvironment {
 
   private constructor(
     readonly path: string,
-    private readonly root: RootDatabase,
-    readonly entries: Database<Buffer, DbKey>,
-    readonly expiry: Database<Buffer, IndexKey>,
-    readonly meta: Database<unknown, string>,
+    readonly options: ResolvedOptions,
+    readonly db: Databases,
   ) {
-    this.remover = new ExpiredRemover(entries, expiry, this.counters, (error) => this.fail(error));
+    const { now, maxEntries, sweepIntervalMs, logger } = options;
+    this.eviction =
+      maxEntries === undefined
+        ? undefined
+        : new Eviction({
+            ...db,
+            counters: this.counters,
+            now,
+            maxEntries,
+            resolutionMs: options.recencyResolutionMs,
+            entryCount: () => this.entryCount(),
+            onError: this.fail,
+          });
+    this.expiryIndex = new ExpiryIndex({
+      ...db,
+      counters: this.counters,
+      now,
+      forget: (dbKey) => this.eviction?.forget(dbKey),
+      onError: this.fail,
+    });
+    if (sweepIntervalMs !== undefined) {
+      const lease = new Lease(db.meta, 'sweeper', 3 * sweepIntervalMs, now);
+      this.sweeper = new Sweeper(this.expiryIndex, lease, sweepIntervalMs, logger, this.fail);
+    }
+    this.sharedStats = new SharedStats(db.meta, this.counters);
+    this.statsTimer = setInterval(() => this.sharedStats.flush().catch(this.fail), options.statsFlushIntervalMs);
+    this.statsTimer.unref();
   }
 
   /**
    * Opens (or joins) the environment at `options.path` and takes a reference on it.
-   * @throws LmdbCacheError `ERR_OPEN_FAILED` naming the path when it cannot be created or opened.
+   * @throws LmdbCacheError `ERR_OPEN_FAILED` naming the path when it cannot be created or opened;
+   *   `ERR_OPTIONS_MISMATCH` when it is open with other durability, compression, eviction or sweeping.
    */
   static async acquire(options: ResolvedOptions): Promise<CacheEnvironment> {
     const path = prepareDirectory(options.path);
     await closingEnvironments.get(path);
     let opening = openEnvironments.get(path);
     if (!opening) {
-      opening = CacheEnvironment.openAt(path, options);
+      opening = openDatabases(path, options).then((db) => new CacheEnvironment(path, options, db));
       openEnvironments.set(path, opening);
       opening.catch(() => openEnvironments.delete(path));
     }
     const environment = await opening;
+    if (environment.options !== options) assertJoinable(environment.options, options);
     environment.references++;
     return environment;
-  }
-
-  private static async openAt(path: string, options: ResolvedOptions): Promise<CacheEnvironment> {
-    try {
-      const root = open({
-        path,
-        maxDbs: 4,
-        maxReaders: options.maxReaders,
-        compression: options.compression,
-        overlappingSync: options.durability === 'overlapping',
-        noSync: options.durability === 'none',
-      });
-      const entries = root.openDB<Buffer, DbKey>({ name: 'entries', encoding: 'binary', useVersions: true });
-      const expiry = root.openDB<Buffer, IndexKey>({ name: 'expiry', encoding: 'binary' });
-      const meta = root.openDB<unknown, string>({ name: 'meta', encoding: 'msgpack' });
-      await checkSchema(meta, path);
-      return new CacheEnvironment(path, root, entries, expiry, meta);
-    } catch (cause) {
-      if (cause instanceof LmdbCacheError) throw cause;
-      throw new LmdbCacheError('ERR_OPEN_FAILED', `cannot open the cache at ${path}`, { cause });
-    }
   }
 
   /**
@@ -94,13 +106,10 @@ export class CacheEnvironment {
         return write.envelope;
       }
     }
-    return this.read(dbKey);
-  }
-
-  /** lmdb's committed state of an entry (see {@link lookup}); `pendingKey` overlay skipped. */
-  read(dbKey: DbKey): Uint8Array | undefined {
-    const envelope = this.entries.getBinaryFast(dbKey);
-    if (envelope !== undefined) this.lastExpiresAt = getLastVersion();
+    const envelope = this.db.entries.getBinaryFast(dbKey);
+    if (envelope === undefined) return undefined;
+    this.lastExpiresAt = getLastVersion();
+    this.eviction?.recordRead(pendingKey, dbKey);
     return envelope;
   }
 
@@ -108,15 +117,17 @@ export class CacheEnvironment {
   put(pendingKey: string, dbKey: DbKey, envelope: Buffer, expiresAt: number): void {
     const write: PendingWrite = { envelope, expiresAt };
     this.pending.record(pendingKey, write);
-    if (expiresAt !== NEVER) this.expiry.put(indexKey(expiresAt, dbKey), EMPTY).catch(this.fail);
-    this.settleAfter(this.entries.put(dbKey, envelope, expiresAt), pendingKey, write);
+    if (expiresAt !== NEVER) this.db.expiry.put(indexKey(expiresAt, dbKey), EMPTY).catch(this.fail);
+    this.eviction?.recordWrite(dbKey);
+    this.settleAfter(this.db.entries.put(dbKey, envelope, expiresAt), pendingKey, write);
   }
 
   /** Removes an entry in the current transaction; invisible to reads at once. */
   remove(pendingKey: string, dbKey: DbKey): void {
     const write: PendingWrite = { envelope: undefined, expiresAt: NEVER };
     this.pending.record(pendingKey, write);
-    this.settleAfter(this.entries.remove(dbKey), pendingKey, write);
+    this.eviction?.forget(dbKey);
+    this.settleAfter(this.db.entries.remove(dbKey), pendingKey, write);
   }
 
   /**
@@ -128,7 +139,7 @@ export class CacheEnvironment {
     this.batched = batched;
     let commit: Promise<boolean>;
     try {
-      commit = this.entries.batch(writes);
+      commit = this.db.entries.batch(writes);
     } finally {
       this.batched = undefined;
     }
@@ -141,13 +152,19 @@ export class CacheEnvironment {
 
   /** Removes committed entries (no pending write of theirs is outstanding) in one transaction. */
   erase(dbKeys: readonly DbKey[]): Promise<void> {
-    return this.batch(() => dbKeys.forEach((dbKey) => this.entries.remove(dbKey).catch(this.fail)));
+    return this.batch(() =>
+      dbKeys.forEach((dbKey) => {
+        this.db.entries.remove(dbKey).catch(this.fail);
+        this.eviction?.forget(dbKey);
+      }),
+    );
   }
 
   /** Resolves when every write issued so far is committed (visible to other processes). */
   async committed(): Promise<void> {
-    await this.remover.settled();
-    await this.root.committed;
+    await this.expiryIndex.settled();
+    await this.eviction?.settled();
+    await this.db.root.committed;
   }
 
   /**
@@ -155,8 +172,8 @@ export class CacheEnvironment {
    * @throws LmdbCacheError `ERR_WRITE_FAILED` if a write since the last flush could not be committed.
    */
   async flush(): Promise<void> {
-    await this.remover.settled();
-    await this.root.flushed;
+    await this.committed();
+    await this.db.root.flushed;
     const failure = this.writeFailure;
     if (failure !== undefined) {
       this.writeFailure = undefined;
@@ -168,16 +185,15 @@ export class CacheEnvironment {
 
   /** Bytes the data file occupies on disk. */
   bytesOnDisk(): number {
-    const stat = statSync(join(this.path, 'data.mdb'));
-    return stat.blocks * 512;
+    return statSync(join(this.path, 'data.mdb')).blocks * 512;
   }
 
   /** Number of entries in all namespaces, from lmdb's O(1) statistics. */
   entryCount(): number {
-    return (this.entries.getStats() as { entryCount: number }).entryCount;
+    return (this.db.entries.getStats() as { entryCount: number }).entryCount;
   }
 
-  /** Drops a reference; the last one waits for pending writes and closes the environment. */
+  /** Drops a reference; the last one stops the timers, waits for pending writes and closes lmdb. */
   async release(): Promise<void> {
     if (--this.references > 0) return;
     openEnvironments.delete(this.path);
@@ -191,8 +207,11 @@ export class CacheEnvironment {
   }
 
   private async close(): Promise<void> {
-    await this.remover.settled();
-    await this.root.close();
+    clearInterval(this.statsTimer);
+    await this.sweeper?.stop();
+    await this.committed();
+    await this.sharedStats.flush().catch(this.fail);
+    await this.db.root.close();
   }
 
   private settleAfter(commit: Promise<boolean>, pendingKey: string, write: PendingWrite): void {
@@ -212,26 +231,6 @@ export class CacheEnvironment {
 
   private readonly fail = (error: unknown): void => {
     this.writeFailure ??= error;
+    this.options.logger.warn(`background write failed: ${error instanceof Error ? error.message : String(error)}`);
   };
-}
-
-function prepareDirectory(path: string): string {
-  const absolute = resolve(path);
-  try {
-    mkdirSync(absolute, { recursive: true, mode: 0o700 });
-    return realpathSync(absolute);
-  } catch (cause) {
-    throw new LmdbCacheError('ERR_OPEN_FAILED', `cannot create the cache directory ${absolute}`, { cause });
-  }
-}
-
-async function checkSchema(meta: Database<unknown, string>, path: string): Promise<void> {
-  const schema = meta.get('schema');
-  if (schema === undefined) await meta.put('schema', SCHEMA_VERSION);
-  else if (schema !== SCHEMA_VERSION) {
-    throw new LmdbCacheError(
-      'ERR_OPEN_FAILED',
-      `the cache at ${path} was written with schema ${String(schema)}, this version reads ${SCHEMA_VERSION}`,
-    );
-  }
 }

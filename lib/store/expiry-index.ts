@@ -1,6 +1,7 @@
 import type { Database } from 'lmdb';
 import type { DbKey } from './keys.js';
 import type { Counters } from './stats.js';
+import { justAfter } from './ttl.js';
 
 /** A row of the `expiry` database: `[expiresAt, ...entriesKey]`, so a range scan from 0 finds what expired. */
 export type IndexKey = [number, ...DbKey];
@@ -10,36 +11,44 @@ export function indexKey(expiresAt: number, dbKey: DbKey): IndexKey {
   return [expiresAt, ...dbKey] as IndexKey;
 }
 
-/** The `entries` key an index row points at. */
-export function entryKeyOf(row: IndexKey): DbKey {
+function entryKeyOf(row: IndexKey): DbKey {
   return row.slice(1) as DbKey;
 }
 
 // Expired entries met on reads wait here; past this many, the sweeper finds the rest.
 const MAX_QUEUED = 1000;
+// Rows verified and removed per transaction while sweeping; the event loop runs between chunks.
+const SWEEP_CHUNK = 1000;
+
+/** What the expiry index needs from the environment. */
+export interface ExpiryIndexDeps {
+  entries: Database<Buffer, DbKey>;
+  expiry: Database<Buffer, IndexKey>;
+  counters: Counters;
+  now: () => number;
+  /** Extra removals for an entry, run inside its verified removal (e.g. its recency row). */
+  forget: (dbKey: DbKey) => void;
+  onError: (error: unknown) => void;
+}
 
 /**
- * Removes expired entries, verify-then-delete: lmdb removes an entry only if its version (its expiry) is
- * still the one that was seen expired, checked atomically at commit, so an entry refreshed meanwhile, by
- * this process or another, is never removed. Reads hand expired entries over with {@link enqueue}; the
- * removal runs on a later turn, never on the caller's path.
+ * Finds and removes expired entries, verify-then-delete: an entry is removed only if its lmdb version (its
+ * expiry) is still the one the index row names, checked atomically at commit, so an entry refreshed
+ * meanwhile by any process is never removed. Stale rows (entry refreshed or deleted) are dropped.
+ * Sweeping scans the index from the start up to `now()`, so its cost follows the number of expired rows,
+ * not the size of the cache.
  */
-export class ExpiredRemover {
+export class ExpiryIndex {
   private queue: IndexKey[] = [];
   private scheduled: Promise<void> | undefined;
 
-  constructor(
-    private readonly entries: Database<Buffer, DbKey>,
-    private readonly expiry: Database<Buffer, IndexKey>,
-    private readonly counters: Counters,
-    private readonly onError: (error: unknown) => void,
-  ) {}
+  constructor(private readonly deps: ExpiryIndexDeps) {}
 
-  /** Queues the entry under `dbKey`, seen expired at `expiresAt`, for removal on a later turn. */
+  /** Queues an entry seen expired on a read for removal on a later turn, off the caller's path. */
   enqueue(dbKey: DbKey, expiresAt: number): void {
     if (this.queue.length >= MAX_QUEUED) return;
     this.queue.push(indexKey(expiresAt, dbKey));
-    this.scheduled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drainQueue());
+    this.scheduled ??= nextTurn().then(() => this.drainQueue());
   }
 
   /** Resolves once every queued removal has been committed. */
@@ -48,16 +57,32 @@ export class ExpiredRemover {
   }
 
   /**
-   * Removes the entries the index rows point at if they still carry that expiry, and the rows themselves.
-   * @returns how many entries were removed
+   * Removes every entry expired at `now()`, in chunks of 1,000 per transaction, yielding between chunks.
+   * @returns how many entries this call removed
    */
-  async remove(rows: readonly IndexKey[]): Promise<number> {
+  async sweep(): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const end = [justAfter(this.deps.now())];
+      const rows = Array.from(this.deps.expiry.getKeys({ end, limit: SWEEP_CHUNK })) as IndexKey[];
+      if (rows.length > 0) removed += await this.remove(rows);
+      if (rows.length < SWEEP_CHUNK) return removed;
+      await nextTurn();
+    }
+  }
+
+  private async remove(rows: readonly IndexKey[]): Promise<number> {
+    const { entries, expiry, counters, forget, onError } = this.deps;
     const removals = rows.map((row) => {
-      this.expiry.remove(row).catch(this.onError);
-      return this.entries.remove(entryKeyOf(row), row[0]);
+      const dbKey = entryKeyOf(row);
+      expiry.remove(row).catch(onError);
+      return entries.ifVersion(dbKey, row[0], () => {
+        entries.remove(dbKey).catch(onError);
+        forget(dbKey);
+      });
     });
     const removed = (await Promise.all(removals)).filter(Boolean).length;
-    this.counters.expired += removed;
+    counters.expired += removed;
     return removed;
   }
 
@@ -67,9 +92,14 @@ export class ExpiredRemover {
     try {
       await this.remove(rows);
     } catch (error) {
-      this.onError(error);
+      this.deps.onError(error);
     } finally {
       this.scheduled = undefined;
     }
   }
+}
+
+/** Resolves on a later turn of the event loop, after pending I/O and lmdb's own commit callbacks. */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -22,6 +22,12 @@ export interface SetManyEntry<T = unknown> {
   ttlMs?: number;
 }
 
+/** Options of {@link LmdbStore.stats}. */
+export interface StatsOptions {
+  /** Sum the counters over every process using the path instead of this process only. Default false. */
+  aggregate?: boolean;
+}
+
 /** Options of {@link LmdbStore.entries}. */
 export interface EntriesOptions {
   /** Stop after this many live entries. Default: all. */
@@ -162,7 +168,7 @@ export class LmdbStore {
     await environment.committed();
     const { start, end } = namespaceRange(this.ns);
     for (;;) {
-      const keys = Array.from(environment.entries.getKeys({ start, end, limit: 10_000 }));
+      const keys = Array.from(environment.db.entries.getKeys({ start, end, limit: 10_000 }));
       if (keys.length === 0) return;
       await environment.erase(keys);
     }
@@ -203,13 +209,25 @@ export class LmdbStore {
   }
 
   /**
-   * Counters of this process for this path (all views), with `entries` in the whole cache and `bytes` on
-   * disk. See {@link LmdbStoreStats}.
+   * Removes every entry of the whole cache (all namespaces) expired at `now()`, through the expiry index,
+   * in chunks, yielding to the event loop between chunks. Safe alongside other processes' sweeps.
+   * @returns how many entries this call removed
    * @throws LmdbCacheError `ERR_CLOSED`.
    */
-  stats(): LmdbStoreStats {
+  async sweep(): Promise<number> {
+    return this.live().expiryIndex.sweep();
+  }
+
+  /**
+   * Counters of this process for this path (all views), or with `aggregate: true` summed over every process
+   * that has used the path (from deltas each flushes every `statsFlushIntervalMs` and on close). `entries`
+   * counts the whole cache, `bytes` the data file on disk. See {@link LmdbStoreStats}.
+   * @throws LmdbCacheError `ERR_CLOSED`.
+   */
+  stats(options: StatsOptions = {}): LmdbStoreStats {
     const environment = this.live();
-    return snapshot(environment.counters, environment.entryCount(), environment.bytesOnDisk());
+    const counters = options.aggregate ? environment.sharedStats.aggregate() : environment.counters;
+    return snapshot(counters, environment.entryCount(), environment.bytesOnDisk());
   }
 
   /**
@@ -261,7 +279,7 @@ export class LmdbStore {
     if (envelope === undefined) return undefined;
     const expiresAt = environment.lastExpiresAt;
     if (isExpired(expiresAt, this.handle.options.now())) {
-      environment.remover.enqueue(dbKey, expiresAt);
+      environment.expiryIndex.enqueue(dbKey, expiresAt);
       return undefined;
     }
     if (isHashed(dbKey) && envelopeKey(envelope) !== key) return undefined;
@@ -282,7 +300,7 @@ export class LmdbStore {
     const rows: [string, unknown][] = [];
     let last = start;
     let scanned = 0;
-    const range = environment.entries.getRange({
+    const range = environment.db.entries.getRange({
       start,
       end,
       exclusiveStart,

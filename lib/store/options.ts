@@ -11,6 +11,12 @@ import { LmdbCacheError } from './errors.js';
  */
 export type Durability = 'overlapping' | 'sync' | 'none';
 
+/** Where the engine reports what it does not throw: background failures, sweeps, damaged files. */
+export interface LmdbStoreLogger {
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
 /** Options of {@link LmdbStore.open}. All durations are in milliseconds. */
 export interface LmdbStoreOptions {
   /** Directory holding the cache (created if missing). Shared by every process that opens it. */
@@ -21,13 +27,34 @@ export interface LmdbStoreOptions {
   defaultTtlMs?: number;
   /** Clock in epoch ms; inject one in tests instead of sleeping. Default `Date.now`. */
   now?: () => number;
-  /** See {@link Durability}. Default `'overlapping'`. */
+  /** See {@link Durability}. Default `'overlapping'`. Same in every process on the path. */
   durability?: Durability;
-  /** LZ4-compress values larger than 1 KB (all processes must agree). Default `false`. */
+  /** LZ4-compress values larger than 1 KB. Default `false`. Same in every process on the path. */
   compression?: boolean;
   /** Size of lmdb's reader table shared by all processes and threads on the path. Default 512. */
   maxReaders?: number;
+  /** Cap on entries in the whole cache (all namespaces), kept by approximate-LRU eviction. Default none. */
+  maxEntries?: number;
+  /** Resolution of recency for `maxEntries`: a read records use at most once per key per period. Default 5,000 ms. */
+  recencyResolutionMs?: number;
+  /** Sweep expired entries every this many ms (one process per host at a time). Default: no timer. */
+  sweepIntervalMs?: number;
+  /** How often this process adds its counters to the shared totals of `stats({ aggregate: true })`. Default 5,000 ms. */
+  statsFlushIntervalMs?: number;
+  /** Receives warnings (and, if it has `debug`, sweep reports). Default: `console.warn`. */
+  logger?: LmdbStoreLogger;
 }
+
+/** Options that belong to the whole environment (the path in this process), not to one handle. */
+export const ENVIRONMENT_OPTIONS = [
+  'durability',
+  'compression',
+  'maxReaders',
+  'maxEntries',
+  'recencyResolutionMs',
+  'sweepIntervalMs',
+  'statsFlushIntervalMs',
+] as const;
 
 /** Options after defaults and validation. */
 export interface ResolvedOptions {
@@ -38,6 +65,13 @@ export interface ResolvedOptions {
   durability: Durability;
   compression: boolean;
   maxReaders: number;
+  maxEntries: number | undefined;
+  recencyResolutionMs: number;
+  sweepIntervalMs: number | undefined;
+  statsFlushIntervalMs: number;
+  logger: LmdbStoreLogger;
+  /** The environment options the caller gave explicitly: the ones a second opener must agree on. */
+  explicit: Partial<Pick<ResolvedOptions, (typeof ENVIRONMENT_OPTIONS)[number]>>;
 }
 
 const DURABILITIES: readonly Durability[] = ['overlapping', 'sync', 'none'];
@@ -48,14 +82,22 @@ const DURABILITIES: readonly Durability[] = ['overlapping', 'sync', 'none'];
  */
 export function resolveOptions(options: LmdbStoreOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') invalid('options must be an object');
-  const { path, defaultTtlMs, now, durability = 'overlapping', maxReaders = 512 } = options;
+  const { path, defaultTtlMs, now, durability = 'overlapping', maxReaders = 512, logger } = options;
   if (typeof path !== 'string' || path.length === 0) invalid('`path` must be a non-empty string');
   if (defaultTtlMs !== undefined && !(typeof defaultTtlMs === 'number' && defaultTtlMs > 0)) {
     invalid('`defaultTtlMs` must be a positive number of milliseconds or Infinity');
   }
   if (now !== undefined && typeof now !== 'function') invalid('`now` must be a function returning epoch ms');
   if (!DURABILITIES.includes(durability)) invalid(`\`durability\` must be one of ${DURABILITIES.join(', ')}`);
-  if (!Number.isInteger(maxReaders) || maxReaders < 1) invalid('`maxReaders` must be a positive integer');
+  if (logger !== undefined && typeof logger?.warn !== 'function') invalid('`logger` must have a warn() method');
+  positiveInteger('maxReaders', maxReaders);
+  positiveInteger('maxEntries', options.maxEntries);
+  positiveDuration('recencyResolutionMs', options.recencyResolutionMs);
+  positiveDuration('sweepIntervalMs', options.sweepIntervalMs);
+  positiveDuration('statsFlushIntervalMs', options.statsFlushIntervalMs);
+  const explicit = Object.fromEntries(
+    ENVIRONMENT_OPTIONS.filter((name) => options[name] !== undefined).map((name) => [name, options[name]]),
+  );
   return {
     path,
     namespace: options.namespace,
@@ -64,7 +106,42 @@ export function resolveOptions(options: LmdbStoreOptions): ResolvedOptions {
     durability,
     compression: options.compression === true,
     maxReaders,
+    maxEntries: options.maxEntries,
+    recencyResolutionMs: options.recencyResolutionMs ?? 5_000,
+    sweepIntervalMs: options.sweepIntervalMs,
+    statsFlushIntervalMs: options.statsFlushIntervalMs ?? 5_000,
+    logger: logger ?? { warn: (message) => console.warn(`[nestjs-lmdb-cache] ${message}`) },
+    explicit,
   };
+}
+
+/**
+ * Checks that a second `open()` of a path already open in this process asks for nothing the environment
+ * was not opened with. Options left out join whatever the environment has.
+ * @throws LmdbCacheError `ERR_OPTIONS_MISMATCH` naming the option.
+ */
+export function assertJoinable(environment: ResolvedOptions, joining: ResolvedOptions): void {
+  for (const name of ENVIRONMENT_OPTIONS) {
+    const asked = joining.explicit[name];
+    if (asked !== undefined && asked !== environment[name]) {
+      throw new LmdbCacheError(
+        'ERR_OPTIONS_MISMATCH',
+        `${environment.path} is already open in this process with ${name} = ${String(environment[name])}, not ${String(asked)}`,
+      );
+    }
+  }
+}
+
+function positiveInteger(name: string, value: unknown): void {
+  if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) {
+    invalid(`\`${name}\` must be a positive integer`);
+  }
+}
+
+function positiveDuration(name: string, value: unknown): void {
+  if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+    invalid(`\`${name}\` must be a positive finite number of milliseconds`);
+  }
 }
 
 function invalid(message: string): never {

@@ -7,7 +7,7 @@ import { open } from 'lmdb';
 export async function inspect(
   path: string,
 ): Promise<{ committed: number; lastTxnId: number; rootKeys: string[] }> {
-  const root = open({ path, maxDbs: 4, maxReaders: 512 });
+  const root = open({ path, maxDbs: 8, maxReaders: 512 });
   try {
     const entries = root.openDB({ name: 'entries', encoding: 'binary', useVersions: true });
     const stats = root.getStats() as { lastTxnId: number };

@@ -49,7 +49,7 @@ describe('one environment per path per process', () => {
     await store.set('a', 1, 60_000);
     await store.namespace('n').set('b', 2);
     await store.close();
-    expect((await inspect(path)).rootKeys.sort()).toEqual(['entries', 'expiry', 'meta']);
+    expect((await inspect(path)).rootKeys.sort()).toEqual(['entries', 'expiry', 'lru', 'meta', 'recency']);
   });
 
   it('reopens after every handle closed, even when a close and an open race', async () => {

@@ -1,0 +1,106 @@
+import { mkdirSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { LmdbCacheError } from './errors.js';
+import type { IndexKey } from './expiry-index.js';
+import type { DbKey } from './keys.js';
+import type { ResolvedOptions } from './options.js';
+
+const SCHEMA_VERSION = 1;
+
+/**
+ * The named databases of one cache directory. Nothing is stored in the root database.
+ * - `entries`: `[namespace, key]` → envelope, lmdb version = expiry (0 = never)
+ * - `expiry`: `[expiresAt, namespace, key]` → empty, the expiry index
+ * - `recency`: `[namespace, key]` → empty, version = last-use bucket (only with `maxEntries`)
+ * - `lru`: `[bucket, namespace, key]` → empty, the recency index (only with `maxEntries`)
+ * - `meta`: schema and settings, leases, shared stats
+ */
+export interface Databases {
+  root: RootDatabase;
+  entries: Database<Buffer, DbKey>;
+  expiry: Database<Buffer, IndexKey>;
+  recency: Database<Buffer, DbKey>;
+  lru: Database<Buffer, [number, ...DbKey]>;
+  meta: Database<unknown, string>;
+}
+
+// Settings every process on a path must share; recorded by the first opener.
+interface PathSettings {
+  schema: number;
+  durability: string;
+  compression: boolean;
+}
+
+/**
+ * Creates the directory (mode 0700) and returns its real path, the identity of a cache.
+ * @throws LmdbCacheError `ERR_OPEN_FAILED` naming the path.
+ */
+export function prepareDirectory(path: string): string {
+  const absolute = resolve(path);
+  try {
+    mkdirSync(absolute, { recursive: true, mode: 0o700 });
+    return realpathSync(absolute);
+  } catch (cause) {
+    throw new LmdbCacheError('ERR_OPEN_FAILED', `cannot create the cache directory ${absolute}`, { cause });
+  }
+}
+
+/**
+ * Opens lmdb at `path` with the options' durability, and checks that the settings every process must share
+ * match those the cache was created with.
+ * @throws LmdbCacheError `ERR_OPEN_FAILED` naming the path; `ERR_OPTIONS_MISMATCH` when another process
+ *   created the cache with another durability or compression.
+ */
+export async function openDatabases(path: string, options: ResolvedOptions): Promise<Databases> {
+  let root: RootDatabase | undefined;
+  try {
+    root = open({
+      path,
+      maxDbs: 8,
+      maxReaders: options.maxReaders,
+      compression: options.compression,
+      overlappingSync: options.durability === 'overlapping',
+      noSync: options.durability === 'none',
+    });
+    const databases: Databases = {
+      root,
+      entries: root.openDB({ name: 'entries', encoding: 'binary', useVersions: true }),
+      expiry: root.openDB({ name: 'expiry', encoding: 'binary' }),
+      recency: root.openDB({ name: 'recency', encoding: 'binary', useVersions: true }),
+      lru: root.openDB({ name: 'lru', encoding: 'binary' }),
+      meta: root.openDB({ name: 'meta', encoding: 'msgpack' }),
+    };
+    await checkSettings(databases.meta, path, options);
+    return databases;
+  } catch (cause) {
+    await root?.close().catch(() => undefined);
+    if (cause instanceof LmdbCacheError) throw cause;
+    throw new LmdbCacheError('ERR_OPEN_FAILED', `cannot open the cache at ${path}`, { cause });
+  }
+}
+
+async function checkSettings(meta: Database<unknown, string>, path: string, options: ResolvedOptions) {
+  const mine: PathSettings = {
+    schema: SCHEMA_VERSION,
+    durability: options.durability,
+    compression: options.compression,
+  };
+  // ifNoExists: of two processes creating the cache at once, exactly one records its settings.
+  if (meta.get('settings') === undefined) await meta.ifNoExists('settings', () => void meta.put('settings', mine));
+  const recorded = meta.get('settings') as PathSettings;
+  if (recorded.schema !== SCHEMA_VERSION) {
+    throw new LmdbCacheError(
+      'ERR_OPEN_FAILED',
+      `the cache at ${path} has schema ${String(recorded.schema)}, this version reads ${SCHEMA_VERSION}`,
+    );
+  }
+  for (const name of ['durability', 'compression'] as const) {
+    if (recorded[name] !== mine[name]) {
+      throw new LmdbCacheError(
+        'ERR_OPTIONS_MISMATCH',
+        `the cache at ${path} is used with ${name} = ${String(recorded[name])}; this process asked for ${String(mine[name])}, and every process must agree`,
+      );
+    }
+  }
+}
