@@ -5,7 +5,7 @@ import { openDatabases, prepareDirectory, type Databases } from './databases.js'
 import { LmdbCacheError } from './errors.js';
 import { Eviction } from './eviction.js';
 import { ExpiryIndex, indexKey } from './expiry-index.js';
-import type { DbKey } from './keys.js';
+import { pendingKey, type DbKey } from './keys.js';
 import { Lease } from './lease.js';
 import { assertJoinable, type ResolvedOptions } from './options.js';
 import { PendingWrites, type PendingWrite } from './pending-writes.js';
@@ -33,6 +33,8 @@ export class CacheEnvironment {
   readonly sharedStats: SharedStats;
   /** Expiry (lmdb version) of the entry the last {@link lookup} found. */
   lastExpiresAt = NEVER;
+  /** Whether the last {@link lookup} found a pending write rather than a committed entry. */
+  lastWasPending = false;
   private readonly sweeper: Sweeper | undefined;
   private readonly statsTimer: NodeJS.Timeout;
   private references = 0;
@@ -98,19 +100,28 @@ export class CacheEnvironment {
    * The visible state of an entry: this process's pending write if there is one, else lmdb's. Returns the
    * envelope (valid until the next read) and sets {@link lastExpiresAt}; `undefined` for no entry.
    */
-  lookup(pendingKey: string, dbKey: DbKey): Uint8Array | undefined {
+  lookup(namespace: string, key: string, dbKey: DbKey): Uint8Array | undefined {
     if (this.pending.size > 0) {
-      const write = this.pending.lookup(pendingKey);
+      const write = this.pending.lookup(pendingKey(namespace, key));
       if (write) {
         this.lastExpiresAt = write.expiresAt;
+        this.lastWasPending = true;
         return write.envelope;
       }
     }
     const envelope = this.db.entries.getBinaryFast(dbKey);
     if (envelope === undefined) return undefined;
     this.lastExpiresAt = getLastVersion();
-    this.eviction?.recordRead(pendingKey, dbKey);
+    this.lastWasPending = false;
     return envelope;
+  }
+
+  /**
+   * Records a read hit for `maxEntries` recency, if the entry was committed (a pending write was just
+   * recorded). Call it only after the envelope is decoded: it reads lmdb, which reuses the read buffer.
+   */
+  recordHit(namespace: string, key: string, dbKey: DbKey): void {
+    if (this.eviction && !this.lastWasPending) this.eviction.recordRead(pendingKey(namespace, key), dbKey);
   }
 
   /** Writes an entry and its expiry-index row in the current transaction; visible to reads at once. */

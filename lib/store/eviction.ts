@@ -38,19 +38,21 @@ export interface EvictionDeps {
  */
 export class Eviction {
   private readonly touches = new Map<string, [DbKey, number | undefined]>();
-  private touchScheduled = false;
-  private checkScheduled = false;
+  private touching: Promise<void> | undefined;
+  private latestCommit: Promise<boolean> | undefined;
+  private checking: Promise<void> | undefined;
   private running: Promise<void> | undefined;
 
   constructor(private readonly deps: EvictionDeps) {}
 
-  /** Records a new or rewritten entry as used now, and checks the entry count on a later turn. */
+  /** Records a new or rewritten entry as used now, and checks the entry count once it is committed. */
   recordWrite(dbKey: DbKey): void {
     const { recency, lru, onError } = this.deps;
     const bucket = this.bucket();
     recency.put(dbKey, EMPTY, bucket).catch(onError);
     lru.put([bucket, ...dbKey] as LruKey, EMPTY).catch(onError);
-    this.scheduleCheck();
+    this.latestCommit = this.deps.entries.committed;
+    this.checking ??= this.checkAfterCommits().catch(this.deps.onError);
   }
 
   /** Records a read hit of a committed entry, unless it was already recorded in the current bucket. */
@@ -59,10 +61,7 @@ export class Eviction {
     if (recorded !== undefined && recorded >= this.bucket()) return;
     if (this.touches.has(pendingKey) || this.touches.size >= MAX_TOUCHES) return;
     this.touches.set(pendingKey, [dbKey, recorded]);
-    if (!this.touchScheduled) {
-      this.touchScheduled = true;
-      nextTurn().then(() => this.writeTouches(), this.deps.onError);
-    }
+    this.touching ??= nextTurn().then(() => this.writeTouches(), this.deps.onError);
   }
 
   /** Removes an entry's recency row; called inside its verified removal, or on delete. */
@@ -70,9 +69,11 @@ export class Eviction {
     this.deps.recency.remove(dbKey).catch(this.deps.onError);
   }
 
-  /** Resolves when any eviction in progress has finished. */
+  /** Resolves when no recency write, count check or eviction is scheduled or running. */
   async settled(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.touching || this.checking || this.running) {
+      await (this.touching ?? this.checking ?? this.running);
+    }
   }
 
   private bucket(): number {
@@ -80,7 +81,7 @@ export class Eviction {
   }
 
   private writeTouches(): void {
-    this.touchScheduled = false;
+    this.touching = undefined;
     const { entries, recency, lru, onError } = this.deps;
     const bucket = this.bucket();
     for (const [dbKey, recorded] of this.touches.values()) {
@@ -90,31 +91,45 @@ export class Eviction {
         if (recorded !== undefined) lru.remove([recorded, ...dbKey] as LruKey).catch(onError);
       };
       // Only if nothing changed since the read: same recency (or, untracked, the entry still exists).
-      const done = recorded === undefined ? entries.ifVersion(dbKey, IF_EXISTS, record) : recency.ifVersion(dbKey, recorded, record);
+      const done =
+        recorded === undefined
+          ? entries.ifVersion(dbKey, IF_EXISTS, record)
+          : recency.ifVersion(dbKey, recorded, record);
       done.catch(onError);
     }
     this.touches.clear();
   }
 
-  private scheduleCheck(): void {
-    if (this.checkScheduled) return;
-    this.checkScheduled = true;
-    nextTurn().then(() => {
-      this.checkScheduled = false;
-      if (!this.running && this.deps.entryCount() > this.deps.maxEntries) {
-        this.running = this.evict()
-          .catch(this.deps.onError)
-          .finally(() => (this.running = undefined));
+  // Waits until the newest write's batch has committed (writes keep coming meanwhile), then evicts if over.
+  private async checkAfterCommits(): Promise<void> {
+    try {
+      for (let commit; commit !== this.latestCommit; ) {
+        commit = this.latestCommit;
+        await commit;
       }
-    }, this.deps.onError);
+      await this.running;
+    } finally {
+      this.checking = undefined;
+    }
+    if (this.deps.entryCount() > this.deps.maxEntries) {
+      this.running = this.evict()
+        .catch(this.deps.onError)
+        .finally(() => (this.running = undefined));
+    }
   }
 
   private async evict(): Promise<void> {
     const lowWater = Math.floor(this.deps.maxEntries * LOW_WATER_RATIO);
+    let untrackedLeft = true;
     for (let excess = this.deps.entryCount() - lowWater; excess > 0; excess = this.deps.entryCount() - lowWater) {
-      const rows = Array.from(this.deps.lru.getKeys({ limit: Math.min(excess, EVICTION_CHUNK) })) as LruKey[];
-      const evicted = rows.length > 0 ? await this.evictRows(rows) : await this.evictUntracked(excess);
-      if (rows.length === 0 && evicted === 0) return;
+      const limit = Math.min(excess, EVICTION_CHUNK);
+      if (untrackedLeft && this.untrackedCount() > 0) {
+        untrackedLeft = (await this.evictUntracked(limit)) > 0;
+      } else {
+        const rows = Array.from(this.deps.lru.getKeys({ limit })) as LruKey[];
+        if (rows.length === 0) return;
+        await this.evictRows(rows);
+      }
       await nextTurn();
     }
   }
@@ -131,12 +146,23 @@ export class Eviction {
     return this.count(await Promise.all(removals));
   }
 
-  // Entries written while maxEntries was off have no recency; they go first, in key order.
-  private async evictUntracked(excess: number): Promise<number> {
-    const dbKeys = Array.from(this.deps.entries.getKeys({ limit: Math.min(excess, EVICTION_CHUNK) }));
-    const removals = dbKeys.map((dbKey) => {
+  // Entries written while maxEntries was off have no recency row: they are the least recently used.
+  private untrackedCount(): number {
+    const count = (db: Database) => (db.getStats() as { entryCount: number }).entryCount;
+    return count(this.deps.entries) - count(this.deps.recency);
+  }
+
+  private async evictUntracked(limit: number): Promise<number> {
+    const { entries, recency } = this.deps;
+    const found: DbKey[] = [];
+    let scanned = 0;
+    for (const dbKey of entries.getKeys({ snapshot: true })) {
+      if (!recency.doesExist(dbKey)) found.push(dbKey);
+      if (found.length >= limit || ++scanned >= 20 * EVICTION_CHUNK) break;
+    }
+    const removals = found.map((dbKey) => {
       const expiresAt = this.expiryOf(dbKey);
-      return this.deps.entries.ifVersion(dbKey, IF_EXISTS, () => this.removeEntry(dbKey, expiresAt));
+      return recency.ifNoExists(dbKey, () => this.removeEntry(dbKey, expiresAt));
     });
     return this.count(await Promise.all(removals));
   }

@@ -264,18 +264,21 @@ export class LmdbStore {
 
   private read(environment: CacheEnvironment, key: string): unknown {
     assertKey(key);
-    const envelope = this.find(environment, key, toDbKey(this.ns, key));
+    const dbKey = toDbKey(this.ns, key);
+    const envelope = this.find(environment, key, dbKey);
     if (envelope === undefined) {
       environment.counters.misses++;
       return undefined;
     }
     environment.counters.hits++;
-    return decodeValue(envelope);
+    const value = decodeValue(envelope);
+    environment.recordHit(this.ns, key, dbKey);
+    return value;
   }
 
   // The live envelope of `key`, or undefined; an expired one is handed to the remover.
   private find(environment: CacheEnvironment, key: string, dbKey: DbKey): Uint8Array | undefined {
-    const envelope = environment.lookup(pendingKey(this.ns, key), dbKey);
+    const envelope = environment.lookup(this.ns, key, dbKey);
     if (envelope === undefined) return undefined;
     const expiresAt = environment.lastExpiresAt;
     if (isExpired(expiresAt, this.handle.options.now())) {

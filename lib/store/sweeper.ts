@@ -37,7 +37,10 @@ export class Sweeper {
   }
 
   private async sweepIfHolder(): Promise<void> {
-    if (!(await this.lease.acquire())) return;
+    if (!(await this.lease.acquire())) {
+      this.logger.debug?.(`sweeper ${this.lease.holder} skipped: another process holds the lease`);
+      return;
+    }
     const removed = await this.index.sweep();
     this.logger.debug?.(`sweeper ${this.lease.holder} removed ${removed} expired entries`);
   }

@@ -1,0 +1,178 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Options every scenario module receives from `run.ts`. */
+export interface BenchOptions {
+  /** Smaller data sets for a fast run; repetitions stay at {@link MIN_REPS} or more. */
+  quick: boolean;
+}
+
+/** A scenario module's entry: measures, then returns what to print. */
+export type Scenario = (options: BenchOptions) => Promise<Report>;
+
+/** One timed repetition: `ops` operations done in `ms` milliseconds of wall-clock time. */
+export interface Repetition {
+  ops: number;
+  ms: number;
+}
+
+/** A measured case: ops/s of each repetition and their summary. All rates in operations per second. */
+export interface Row {
+  name: string;
+  /** Operations in each repetition (the mean, when a time budget made them differ). */
+  opsPerRep: number;
+  /** ops/s of each repetition, in run order. */
+  rates: number[];
+  median: number;
+  min: number;
+  max: number;
+  /** Half the min–max range as a percentage of the median: a rough noise figure, not a confidence interval. */
+  halfRangePct: number;
+}
+
+/** What a scenario hands back to `run.ts`: one table, its footnotes and its ratio lines. */
+export interface Report {
+  title: string;
+  rows: Row[];
+  notes: string[];
+  ratios: string[];
+}
+
+/** Fewer than 3 repetitions gives no usable median or spread, so even `--quick` keeps 3. */
+export const MIN_REPS = 3;
+
+/**
+ * Times `body` with a monotonic clock. `body` returns the number of operations it did, so a case
+ * bounded by a time budget can report how far it got.
+ * @returns ops done and elapsed milliseconds
+ */
+export async function timed(body: () => Promise<number> | number): Promise<Repetition> {
+  const start = process.hrtime.bigint();
+  const ops = await body();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  return { ops, ms };
+}
+
+/** A case for {@link measure}: `repetition` does its own untimed setup and teardown around one {@link timed}. */
+export interface Case {
+  name: string;
+  /** `rep` is the recorded repetition's index, negative for warm-up runs. */
+  repetition: (rep: number) => Promise<Repetition>;
+}
+
+/**
+ * Runs each case `warmup` times unrecorded (so the JIT has compiled the hot path), then `reps` recorded
+ * rounds. Cases are interleaved round by round, each round starting with the next case, so slow drift of
+ * a shared machine (other tenants, page cache, CPU frequency) lands on every case instead of on
+ * whichever ran last.
+ * @param reps recorded repetitions per case, at least {@link MIN_REPS}
+ * @returns one row per case, in the order given, summarising ops/s of its recorded repetitions
+ */
+export async function measure(
+  cases: readonly Case[],
+  { reps = MIN_REPS, warmup = 1 }: { reps?: number; warmup?: number } = {},
+): Promise<Row[]> {
+  if (reps < MIN_REPS) throw new RangeError(`at least ${MIN_REPS} repetitions are needed, got ${reps}`);
+  process.stderr.write(`  ${cases.map((c) => c.name).join(' | ')} …`);
+  for (const c of cases) for (let i = 0; i < warmup; i++) await c.repetition(-1 - i);
+  const results: Repetition[][] = cases.map(() => []);
+  for (let rep = 0; rep < reps; rep++) {
+    for (let k = 0; k < cases.length; k++) {
+      const index = (rep + k) % cases.length;
+      results[index].push(await cases[index].repetition(rep));
+    }
+  }
+  process.stderr.write(' done\n');
+  return cases.map((c, i) => summarise(c.name, results[i]));
+}
+
+function summarise(name: string, results: readonly Repetition[]): Row {
+  const rates = results.map(({ ops, ms }) => (ops * 1000) / ms);
+  const sorted = [...rates].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const min = sorted[0];
+  const max = sorted[sorted.length - 1];
+  const opsPerRep = Math.round(results.reduce((sum, r) => sum + r.ops, 0) / results.length);
+  return { name, opsPerRep, rates, median, min, max, halfRangePct: ((max - min) / 2 / median) * 100 };
+}
+
+/** Which two rows of a report {@link ratioLine} compares, and how to label the line. */
+export interface RatioSpec {
+  label: string;
+  /** Row names, as given to {@link measure}. */
+  ours: string;
+  peer: string;
+  /** Text naming the quotient, e.g. `'LmdbStore / raw lmdb'`; defaults to `'<ours> / <peer>'`. */
+  as?: string;
+  /** Minimum acceptable ratio; omit for an informative ratio. */
+  target?: number;
+}
+
+/**
+ * The line `get: LmdbStore / raw lmdb = 0.93x (target >= 0.8x) ok` from the medians (ops/s) of two rows.
+ * Both rows must come from the same run: a ratio across runs mixes in machine noise.
+ */
+export function ratioLine(rows: readonly Row[], { label, ours, peer, as, target }: RatioSpec): string {
+  const find = (name: string) => {
+    const row = rows.find((r) => r.name === name);
+    if (!row) throw new Error(`no row named ${JSON.stringify(name)} for ratio ${JSON.stringify(label)}`);
+    return row;
+  };
+  const ratio = find(ours).median / find(peer).median;
+  const verdict = target === undefined ? '' : ` (target >= ${target}x) ${ratio >= target ? 'ok' : 'MISSED'}`;
+  return `${label}: ${as ?? `${ours} / ${peer}`} = ${formatRatio(ratio)}x${verdict}`;
+}
+
+/** The report as a markdown table (ops/s median, range, noise) followed by its notes and ratios. */
+export function formatReport({ title, rows, notes, ratios }: Report): string {
+  const header = ['case', 'ops/rep', 'ops/s (median)', 'min – max ops/s', '±'];
+  const body = rows.map((r) => [
+    r.name,
+    formatCount(r.opsPerRep),
+    formatCount(r.median),
+    `${formatCount(r.min)} – ${formatCount(r.max)}`,
+    `${r.halfRangePct.toFixed(1)}%`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i].length)));
+  // Text left, numbers right, so magnitudes line up by eye.
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`;
+  return [
+    `## ${title}`,
+    '',
+    line(header),
+    rule,
+    ...body.map(line),
+    '',
+    ...notes.map((n) => `- ${n}`),
+    ...(ratios.length ? ['', ...ratios] : []),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Runs `body` with a fresh directory under `os.tmpdir()`, removed afterwards even if `body` throws.
+ * Close every store opened in it before `body` returns.
+ */
+export async function withTempDir<T>(prefix: string, body: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  try {
+    return await body(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** `1234567.8` → `1,234,568`. */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function formatRatio(ratio: number): string {
+  if (ratio >= 10) return ratio.toFixed(0);
+  if (ratio >= 1) return ratio.toFixed(1);
+  return ratio.toFixed(2);
+}

@@ -1,0 +1,35 @@
+/**
+ * `npm run bench [-- --quick]`: prints the machine, then each scenario's table. Scenarios run one after
+ * another in this process, never concurrently, so they do not compete for the CPU or the disk.
+ */
+import { readFile } from 'node:fs/promises';
+import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { formatReport, type Scenario } from './harness.js';
+import { runStoreBench } from './store.bench.js';
+
+/** Add new scenario modules here; they run in this order. */
+const SCENARIOS: readonly { name: string; run: Scenario }[] = [{ name: 'store', run: runStoreBench }];
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, strict: true });
+const quick = values.quick;
+
+// Figures only compare within one machine and versions, so print them with every run.
+const lmdbPackage = JSON.parse(
+  await readFile(new URL('../node_modules/lmdb/package.json', import.meta.url), 'utf8'),
+) as { version: string };
+const cpu = cpus();
+console.log('# nestjs-lmdb-cache benchmarks');
+console.log('');
+console.log(`- mode: ${quick ? 'quick' : 'full'}`);
+console.log(`- cpu: ${cpu[0]?.model ?? 'unknown'} × ${cpu.length}`);
+console.log(`- memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB; os: ${platform()} ${release()} ${arch()}`);
+console.log(`- node ${process.version}, lmdb ${lmdbPackage.version}; data in ${tmpdir()}`);
+console.log('');
+
+const started = performance.now();
+for (const scenario of SCENARIOS) {
+  process.stderr.write(`${scenario.name}:\n`);
+  console.log(formatReport(await scenario.run({ quick })));
+}
+console.log(`(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
