@@ -87,7 +87,8 @@ async function checkSettings(meta: Database<unknown, string>, path: string, opti
     compression: options.compression,
   };
   // ifNoExists: of two processes creating the cache at once, exactly one records its settings.
-  if (meta.get('settings') === undefined) await meta.ifNoExists('settings', () => void meta.put('settings', mine));
+  if (meta.get('settings') === undefined)
+    await meta.ifNoExists('settings', () => void meta.put('settings', mine));
   const recorded = meta.get('settings') as PathSettings;
   if (recorded.schema !== SCHEMA_VERSION) {
     throw new LmdbCacheError(

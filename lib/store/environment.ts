@@ -72,7 +72,10 @@ export class CacheEnvironment {
       this.sweeper = new Sweeper(this.expiryIndex, lease, sweepIntervalMs, logger, this.fail);
     }
     this.sharedStats = new SharedStats(db.meta, this.counters);
-    this.statsTimer = setInterval(() => this.sharedStats.flush().catch(this.fail), options.statsFlushIntervalMs);
+    this.statsTimer = setInterval(
+      () => this.sharedStats.flush().catch(this.fail),
+      options.statsFlushIntervalMs,
+    );
     this.statsTimer.unref();
   }
 
@@ -242,6 +245,8 @@ export class CacheEnvironment {
 
   private readonly fail = (error: unknown): void => {
     this.writeFailure ??= error;
-    this.options.logger.warn(`background write failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.options.logger.warn(
+      `background write failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   };
 }

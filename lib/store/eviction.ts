@@ -103,7 +103,7 @@ export class Eviction {
   // Waits until the newest write's batch has committed (writes keep coming meanwhile), then evicts if over.
   private async checkAfterCommits(): Promise<void> {
     try {
-      for (let commit; commit !== this.latestCommit; ) {
+      for (let commit; commit !== this.latestCommit;) {
         commit = this.latestCommit;
         await commit;
       }
@@ -121,7 +121,11 @@ export class Eviction {
   private async evict(): Promise<void> {
     const lowWater = Math.floor(this.deps.maxEntries * LOW_WATER_RATIO);
     let untrackedLeft = true;
-    for (let excess = this.deps.entryCount() - lowWater; excess > 0; excess = this.deps.entryCount() - lowWater) {
+    for (
+      let excess = this.deps.entryCount() - lowWater;
+      excess > 0;
+      excess = this.deps.entryCount() - lowWater
+    ) {
       const limit = Math.min(excess, EVICTION_CHUNK);
       if (untrackedLeft && this.untrackedCount() > 0) {
         untrackedLeft = (await this.evictUntracked(limit)) > 0;

@@ -89,7 +89,8 @@ export function resolveOptions(options: LmdbStoreOptions): ResolvedOptions {
   }
   if (now !== undefined && typeof now !== 'function') invalid('`now` must be a function returning epoch ms');
   if (!DURABILITIES.includes(durability)) invalid(`\`durability\` must be one of ${DURABILITIES.join(', ')}`);
-  if (logger !== undefined && typeof logger?.warn !== 'function') invalid('`logger` must have a warn() method');
+  if (logger !== undefined && typeof logger?.warn !== 'function')
+    invalid('`logger` must have a warn() method');
   positiveInteger('maxReaders', maxReaders);
   positiveInteger('maxEntries', options.maxEntries);
   positiveDuration('recencyResolutionMs', options.recencyResolutionMs);

@@ -26,7 +26,12 @@ describe('maxEntries: approximate LRU', () => {
 
   it('evicts the least recently used entries, keeping those read since', async () => {
     let now = T0;
-    const store = await LmdbStore.open({ path: tempDir(), maxEntries: 100, recencyResolutionMs: 1_000, now: () => now });
+    const store = await LmdbStore.open({
+      path: tempDir(),
+      maxEntries: 100,
+      recencyResolutionMs: 1_000,
+      now: () => now,
+    });
     for (let i = 0; i < 100; i++) await store.set(`old${i}`, i);
     await store.flush();
     now += 1_000;
