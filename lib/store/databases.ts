@@ -49,8 +49,8 @@ export function prepareDirectory(path: string): string {
 /**
  * Opens lmdb at `path` with the options' durability, and checks that the settings every process must share
  * match those the cache was created with.
- * @throws LmdbCacheError `ERR_OPEN_FAILED` naming the path; `ERR_OPTIONS_MISMATCH` when another process
- *   created the cache with another durability or compression.
+ * @throws LmdbCacheError `ERR_OPEN_FAILED` naming the path; `ERR_OPTIONS_MISMATCH` when another live
+ *   process has the cache open with another durability or compression.
  */
 export async function openDatabases(path: string, options: ResolvedOptions): Promise<Databases> {
   let root: RootDatabase | undefined;
@@ -71,7 +71,7 @@ export async function openDatabases(path: string, options: ResolvedOptions): Pro
       lru: root.openDB({ name: 'lru', encoding: 'binary' }),
       meta: root.openDB({ name: 'meta', encoding: 'msgpack' }),
     };
-    await checkSettings(databases.meta, path, options);
+    await checkSettings(databases, path, options);
     return databases;
   } catch (cause) {
     await root?.close().catch(() => undefined);
@@ -80,7 +80,8 @@ export async function openDatabases(path: string, options: ResolvedOptions): Pro
   }
 }
 
-async function checkSettings(meta: Database<unknown, string>, path: string, options: ResolvedOptions) {
+async function checkSettings(databases: Databases, path: string, options: ResolvedOptions): Promise<void> {
+  const { meta, root } = databases;
   const mine: PathSettings = {
     schema: SCHEMA_VERSION,
     durability: options.durability,
@@ -96,12 +97,30 @@ async function checkSettings(meta: Database<unknown, string>, path: string, opti
       `the cache at ${path} has schema ${String(recorded.schema)}, this version reads ${SCHEMA_VERSION}`,
     );
   }
-  for (const name of ['durability', 'compression'] as const) {
-    if (recorded[name] !== mine[name]) {
-      throw new LmdbCacheError(
-        'ERR_OPTIONS_MISMATCH',
-        `the cache at ${path} is used with ${name} = ${String(recorded[name])}; this process asked for ${String(mine[name])}, and every process must agree`,
-      );
-    }
+  const differing = (['durability', 'compression'] as const).filter((name) => recorded[name] !== mine[name]);
+  if (differing.length === 0) return;
+  const describe = (settings: PathSettings) =>
+    differing.map((name) => `${name} = ${String(settings[name])}`).join(', ');
+  const others = otherProcesses(root);
+  if (others.length > 0) {
+    throw new LmdbCacheError(
+      'ERR_OPTIONS_MISMATCH',
+      `the cache at ${path} is open in process ${others.join(', ')} with ${describe(recorded)}; this process asked for ${describe(mine)}, and every process must agree`,
+    );
   }
+  // Nobody else has it open: the settings may change, e.g. between two deployments.
+  await meta.put('settings', mine);
+  options.logger.warn(`the cache at ${path} changes from ${describe(recorded)} to ${describe(mine)}`);
+}
+
+// Live processes other than this one in lmdb's reader table (a dead process's slot is cleared first).
+function otherProcesses(root: RootDatabase): number[] {
+  root.readerCheck();
+  const pids = root
+    .readerList()
+    .split('\n')
+    .slice(1)
+    .map((line) => Number.parseInt(line.trim().split(/\s+/)[0], 10))
+    .filter((pid) => Number.isInteger(pid) && pid !== process.pid);
+  return [...new Set(pids)];
 }

@@ -210,12 +210,15 @@ export class LmdbStore {
 
   /**
    * Removes every entry of the whole cache (all namespaces) expired at `now()`, through the expiry index,
-   * in chunks, yielding to the event loop between chunks. Safe alongside other processes' sweeps.
+   * in chunks, yielding to the event loop between chunks; sees every write made before the call. Safe
+   * alongside other processes' sweeps.
    * @returns how many entries this call removed
    * @throws LmdbCacheError `ERR_CLOSED`.
    */
   async sweep(): Promise<number> {
-    return this.live().expiryIndex.sweep();
+    const environment = this.live();
+    await environment.committed();
+    return environment.expiryIndex.sweep();
   }
 
   /**

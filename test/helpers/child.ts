@@ -39,3 +39,35 @@ export async function runFixture<T = unknown>(fixture: string, args: readonly st
   const lines = result.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as T;
 }
+
+/** Resolves with the first stdout line of `child` that satisfies `match`; rejects if the child ends first. */
+export function waitForLine(child: ChildProcess, match: (line: string) => boolean): Promise<string> {
+  return new Promise((found, fail) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      const line = lines.find(match);
+      if (line !== undefined) {
+        child.stdout?.off('data', onData);
+        found(line);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code, signal) => fail(new Error(`child ended (${code ?? signal}) before the line`)));
+  });
+}
+
+/** Collects every stdout line `child` prints from now on. */
+export function collectLines(child: ChildProcess): string[] {
+  const lines: string[] = [];
+  let buffered = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const complete = buffered.split('\n');
+    buffered = complete.pop() ?? '';
+    lines.push(...complete);
+  });
+  return lines;
+}
