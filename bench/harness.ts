@@ -29,6 +29,8 @@ export interface Row {
   max: number;
   /** Half the min–max range as a percentage of the median: a rough noise figure, not a confidence interval. */
   halfRangePct: number;
+  /** Median wall-clock milliseconds of one repetition. */
+  medianMs: number;
 }
 
 /** What a scenario hands back to `run.ts`: one table, its footnotes and its ratio lines. */
@@ -37,6 +39,8 @@ export interface Report {
   rows: Row[];
   notes: string[];
   ratios: string[];
+  /** Adds a `ms/rep (median)` column, for cases whose unit of work is the whole repetition (e.g. one sweep). */
+  showMsPerRep?: boolean;
 }
 
 /** Fewer than 3 repetitions gives no usable median or spread, so even `--quick` keeps 3. */
@@ -89,13 +93,37 @@ export async function measure(
 
 function summarise(name: string, results: readonly Repetition[]): Row {
   const rates = results.map(({ ops, ms }) => (ops * 1000) / ms);
-  const sorted = [...rates].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  const min = sorted[0];
-  const max = sorted[sorted.length - 1];
+  const median = middle(rates);
+  const min = Math.min(...rates);
+  const max = Math.max(...rates);
   const opsPerRep = Math.round(results.reduce((sum, r) => sum + r.ops, 0) / results.length);
-  return { name, opsPerRep, rates, median, min, max, halfRangePct: ((max - min) / 2 / median) * 100 };
+  const halfRangePct = ((max - min) / 2 / median) * 100;
+  return {
+    name,
+    opsPerRep,
+    rates,
+    median,
+    min,
+    max,
+    halfRangePct,
+    medianMs: middle(results.map((r) => r.ms)),
+  };
+}
+
+function middle(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * The row called `name`, for ratios computed outside {@link ratioLine}.
+ * @throws Error when no row has that name (a renamed case would otherwise print a silent NaN)
+ */
+export function rowNamed(rows: readonly Row[], name: string): Row {
+  const row = rows.find((r) => r.name === name);
+  if (!row) throw new Error(`no row named ${JSON.stringify(name)}`);
+  return row;
 }
 
 /** Which two rows of a report {@link ratioLine} compares, and how to label the line. */
@@ -115,22 +143,22 @@ export interface RatioSpec {
  * Both rows must come from the same run: a ratio across runs mixes in machine noise.
  */
 export function ratioLine(rows: readonly Row[], { label, ours, peer, as, target }: RatioSpec): string {
-  const find = (name: string) => {
-    const row = rows.find((r) => r.name === name);
-    if (!row) throw new Error(`no row named ${JSON.stringify(name)} for ratio ${JSON.stringify(label)}`);
-    return row;
-  };
-  const ratio = find(ours).median / find(peer).median;
+  const ratio = rowNamed(rows, ours).median / rowNamed(rows, peer).median;
   const verdict = target === undefined ? '' : ` (target >= ${target}x) ${ratio >= target ? 'ok' : 'MISSED'}`;
   return `${label}: ${as ?? `${ours} / ${peer}`} = ${formatRatio(ratio)}x${verdict}`;
 }
 
-/** The report as a markdown table (ops/s median, range, noise) followed by its notes and ratios. */
-export function formatReport({ title, rows, notes, ratios }: Report): string {
-  const header = ['case', 'ops/rep', 'ops/s (median)', 'min – max ops/s', '±'];
+/**
+ * The report as a markdown table (ops/s median, range, noise; ms per repetition if asked) followed by its
+ * notes and ratios.
+ */
+export function formatReport({ title, rows, notes, ratios, showMsPerRep = false }: Report): string {
+  const msColumn = showMsPerRep ? ['ms/rep (median)'] : [];
+  const header = ['case', 'ops/rep', ...msColumn, 'ops/s (median)', 'min – max ops/s', '±'];
   const body = rows.map((r) => [
     r.name,
     formatCount(r.opsPerRep),
+    ...(showMsPerRep ? [r.medianMs.toFixed(1)] : []),
     formatCount(r.median),
     `${formatCount(r.min)} – ${formatCount(r.max)}`,
     `${r.halfRangePct.toFixed(1)}%`,

@@ -6,10 +6,16 @@ import { readFile } from 'node:fs/promises';
 import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatReport, type Scenario } from './harness.js';
+import { runEvictionBench } from './eviction.bench.js';
 import { runStoreBench } from './store.bench.js';
+import { runSweepBench } from './sweep.bench.js';
 
 /** Add new scenario modules here; they run in this order. */
-const SCENARIOS: readonly { name: string; run: Scenario }[] = [{ name: 'store', run: runStoreBench }];
+const SCENARIOS: readonly { name: string; run: Scenario }[] = [
+  { name: 'store', run: runStoreBench },
+  { name: 'sweep', run: runSweepBench },
+  { name: 'eviction', run: runEvictionBench },
+];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, strict: true });
 const quick = values.quick;

@@ -14,8 +14,8 @@ import {
   type Row,
 } from './harness.js';
 
-/** A typical cached record; its JSON is ~100 bytes (printed in the notes). */
-const VALUE = {
+/** A typical cached record; its JSON is ~100 bytes (printed in the notes). Shared by other scenarios. */
+export const VALUE = {
   id: 4815,
   name: 'Ada Lovelace',
   email: 'ada@example.com',
@@ -215,8 +215,11 @@ function allHits(hits: number, expected: number): number {
   return hits;
 }
 
-// Deterministic (fixed-seed LCG) so every run reads in the same order.
-function shuffle<T>(items: T[]): T[] {
+/**
+ * Shuffles `items` in place and returns it. Deterministic (fixed-seed LCG), so every run reads in the same
+ * order.
+ */
+export function shuffle<T>(items: T[]): T[] {
   let seed = 0x2545f491;
   for (let i = items.length - 1; i > 0; i--) {
     seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;

@@ -1,2 +1,3 @@
-/** `nestjs-lmdb-cache`: everything. Subpaths (`/store`, …) load only the layer they name. */
+/** `nestjs-lmdb-cache`: everything. Subpaths (`/store`, `/keyv`, …) load only the layer they name. */
 export * from './store/index.js';
+export * from './keyv/index.js';

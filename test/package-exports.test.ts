@@ -18,10 +18,19 @@ describe('package exports', () => {
     expect(loaded.filter((name) => /^(@nestjs\/|keyv|@keyv\/|cache-manager)/.test(name))).toEqual([]);
   });
 
+  it('loads keyv but never @nestjs/* or cache-manager through nestjs-lmdb-cache/keyv', async () => {
+    const loaded = await packagesLoadedBy('nestjs-lmdb-cache/keyv');
+    expect(loaded).toContain('keyv');
+    expect(loaded.filter((name) => /^(@nestjs\/|cache-manager)/.test(name))).toEqual([]);
+  });
+
   it('exposes LmdbStore and LmdbCacheError from the root and the store subpath', async () => {
     const root = await import('nestjs-lmdb-cache');
     const store = await import('nestjs-lmdb-cache/store');
     expect(root.LmdbStore).toBe(store.LmdbStore);
     expect(typeof store.LmdbCacheError).toBe('function');
+    const keyv = await import('nestjs-lmdb-cache/keyv');
+    expect(root.createKeyv).toBe(keyv.createKeyv);
+    expect(root.KeyvLmdb).toBe(keyv.KeyvLmdb);
   });
 });

@@ -174,6 +174,14 @@ export class CacheEnvironment {
     );
   }
 
+  /** Removes every entry of every namespace, with all index rows, in one transaction. */
+  eraseAll(): Promise<void> {
+    const { entries, expiry, recency, lru } = this.db;
+    return this.batch(() =>
+      [entries, expiry, recency, lru].forEach((db) => db.clearAsync().catch(this.fail)),
+    );
+  }
+
   /** Resolves when every write issued so far is committed (visible to other processes). */
   async committed(): Promise<void> {
     await this.expiryIndex.settled();

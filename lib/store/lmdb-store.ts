@@ -22,6 +22,12 @@ export interface SetManyEntry<T = unknown> {
   ttlMs?: number;
 }
 
+/** Options of {@link LmdbStore.clear}. */
+export interface ClearOptions {
+  /** Clear every namespace of the cache, not only this one. Default false. */
+  allNamespaces?: boolean;
+}
+
 /** Options of {@link LmdbStore.stats}. */
 export interface StatsOptions {
   /** Sum the counters over every process using the path instead of this process only. Default false. */
@@ -160,12 +166,14 @@ export class LmdbStore {
   }
 
   /**
-   * Removes every entry of this namespace (not of other namespaces, nested ones included).
+   * Removes every entry of this namespace (not of other namespaces, nested ones included), or with
+   * `allNamespaces: true` every entry of the whole cache.
    * @throws LmdbCacheError `ERR_CLOSED`.
    */
-  async clear(): Promise<void> {
+  async clear(options: ClearOptions = {}): Promise<void> {
     const environment = this.live();
     await environment.committed();
+    if (options.allNamespaces) return environment.eraseAll();
     const { start, end } = namespaceRange(this.ns);
     for (;;) {
       const keys = Array.from(environment.db.entries.getKeys({ start, end, limit: 10_000 }));

@@ -103,7 +103,8 @@ export function resolveOptions(options: LmdbStoreOptions): ResolvedOptions {
     path,
     namespace: options.namespace,
     defaultTtlMs: defaultTtlMs === Infinity ? undefined : defaultTtlMs,
-    now: now ?? Date.now,
+    // Read Date.now at each call, so a clock frozen by tools such as timekeeper applies here too.
+    now: now ?? (() => Date.now()),
     durability,
     compression: options.compression === true,
     maxReaders,

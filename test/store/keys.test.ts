@@ -166,3 +166,22 @@ describe('keys', () => {
     expect(await store.get('1')).toBeUndefined();
   });
 });
+
+describe('clear({ allNamespaces: true })', () => {
+  it('empties every namespace of the cache, and the cache keeps working', async () => {
+    const path = tempDir();
+    let now = 1_000;
+    const whole = await LmdbStore.open({ path, now: () => now, maxEntries: 1_000 });
+    await whole.set('root', 1, 10);
+    await whole.namespace('a').set('k', 2);
+    await whole.namespace('a').namespace('b').set('k', 3, 10);
+    await whole.namespace('a').clear({ allNamespaces: true });
+    expect(whole.stats().entries).toBe(0);
+    expect(await whole.namespace('a').namespace('b').get('k')).toBeUndefined();
+    now += 10;
+    expect(await whole.sweep()).toBe(0);
+    await whole.set('after', 4);
+    expect(await whole.get('after')).toBe(4);
+    await whole.close();
+  });
+});
