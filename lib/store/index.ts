@@ -4,7 +4,9 @@
  */
 export {
   LmdbStore,
+  type BatchOperation,
   type ClearOptions,
+  type NamespaceSummary,
   type EntriesOptions,
   type SetManyEntry,
   type StatsOptions,

@@ -88,6 +88,13 @@ export function namespaceRange(namespace: string): { start: [string]; end: [stri
   return { start: [namespace], end: [`${namespace}\u0000`] };
 }
 
+/** The range of `entries` keys holding a namespace and every namespace nested in it (whole cache for root). */
+export function subtreeRange(namespace: string): { start?: [string]; end?: [string] } {
+  // Nested namespaces extend the string with '/'; '0' is the character after '/', so the range ends there.
+  // Siblings such as '/a!' fall inside it and are filtered out by the caller.
+  return namespace === ROOT_NAMESPACE ? {} : { start: [namespace], end: [`${namespace}0`] };
+}
+
 function hashedKey(namespace: string, key: string): DbKey {
   // Hash the UTF-16 code units: UTF-8 would merge lone surrogates with U+FFFD.
   const digest = createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('base64url');

@@ -7,19 +7,35 @@ import {
   childNamespace,
   isHashed,
   namespaceRange,
+  namespaceSegments,
   pendingKey,
+  subtreeRange,
   toDbKey,
   type DbKey,
 } from './keys.js';
 import { resolveOptions, type LmdbStoreOptions, type ResolvedOptions } from './options.js';
 import { snapshot, type LmdbStoreStats } from './stats.js';
-import { isExpired, resolveExpiry, type Expiry } from './ttl.js';
+import { NEVER, isExpired, resolveExpiry, type Expiry } from './ttl.js';
 
 /** One entry of {@link LmdbStore.setMany}. `ttlMs` as in {@link LmdbStore.set}. */
 export interface SetManyEntry<T = unknown> {
   key: string;
   value: T;
   ttlMs?: number;
+}
+
+/** One operation of {@link LmdbStore.batch}. `ttlMs` as in {@link LmdbStore.set}. */
+export type BatchOperation<T = unknown> =
+  { type: 'put'; key: string; value: T; ttlMs?: number } | { type: 'del'; key: string };
+
+/** Entries of one namespace, from {@link LmdbStore.summary}. */
+export interface NamespaceSummary {
+  /** Segments of the namespace below the view that was asked (`[]` for the view itself). */
+  namespace: string[];
+  /** Entries not expired at `now()`. */
+  live: number;
+  /** Entries expired at `now()` but not removed yet. */
+  expired: number;
 }
 
 /** Options of {@link LmdbStore.clear}. */
@@ -142,13 +158,8 @@ export class LmdbStore {
    * @throws LmdbCacheError as {@link set}, before anything is written.
    */
   async setMany(entries: readonly SetManyEntry[]): Promise<void> {
-    const environment = this.live();
     if (!Array.isArray(entries)) throw new TypeError('setMany expects an array of { key, value, ttlMs? }');
-    const writes = entries.map((entry) => {
-      assertKey(entry?.key);
-      return this.prepare(entry.key, entry.value, entry.ttlMs);
-    });
-    void environment.batch(() => writes.forEach((write) => this.apply(environment, write)));
+    await this.batch(entries.map((entry) => ({ type: 'put', ...entry })));
   }
 
   /**
@@ -205,6 +216,69 @@ export class LmdbStore {
       }
       start = chunk.last;
     }
+  }
+
+  /**
+   * Applies puts and deletes atomically, in one transaction, or none of them when any key, TTL or value
+   * is invalid.
+   * @throws LmdbCacheError as {@link set}, before anything is written.
+   */
+  async batch(operations: readonly BatchOperation[]): Promise<void> {
+    const environment = this.live();
+    if (!Array.isArray(operations)) throw new TypeError('batch expects an array of { type, key, … }');
+    const writes = operations.map((operation) => {
+      assertKey(operation?.key);
+      if (operation.type === 'del') return { key: operation.key, dbKey: toDbKey(this.ns, operation.key) };
+      if (operation.type !== 'put') throw new TypeError("a batch operation's type must be 'put' or 'del'");
+      return this.prepare(operation.key, operation.value, operation.ttlMs);
+    });
+    void environment.batch(() =>
+      writes.forEach((write) =>
+        'expiry' in write ? this.apply(environment, write) : this.remove(environment, write.key, write.dbKey),
+      ),
+    );
+  }
+
+  /**
+   * When the live entry under `key` expires: epoch ms, `Infinity` if never, `undefined` if there is none.
+   * @throws LmdbCacheError `ERR_INVALID_KEY`, `ERR_CLOSED`.
+   */
+  async expiresAt(key: string): Promise<number | undefined> {
+    const environment = this.live();
+    assertKey(key);
+    if (this.find(environment, key, toDbKey(this.ns, key)) === undefined) return undefined;
+    return environment.lastExpiresAt === NEVER ? Infinity : environment.lastExpiresAt;
+  }
+
+  /**
+   * Counts the entries of this namespace and of every namespace nested in it that holds any, live and
+   * expired-but-not-removed. A full scan of those namespaces: O(entries), for diagnostics, not hot paths.
+   * @throws LmdbCacheError `ERR_CLOSED`.
+   */
+  async summary(): Promise<NamespaceSummary[]> {
+    const environment = this.live();
+    await environment.committed();
+    const now = this.handle.options.now();
+    const byNamespace = new Map<string, NamespaceSummary>();
+    for (const { key, version } of environment.db.entries.getRange({
+      ...subtreeRange(this.ns),
+      versions: true,
+    })) {
+      const [ns] = key;
+      if (ns !== this.ns && !ns.startsWith(this.ns === ROOT_NAMESPACE ? '' : `${this.ns}/`)) continue;
+      let summary = byNamespace.get(ns);
+      if (!summary) {
+        summary = {
+          namespace: namespaceSegments(ns).slice(namespaceSegments(this.ns).length),
+          live: 0,
+          expired: 0,
+        };
+        byNamespace.set(ns, summary);
+      }
+      if (isExpired(version ?? NEVER, now)) summary.expired++;
+      else summary.live++;
+    }
+    return [...byNamespace.values()];
   }
 
   /**
