@@ -24,6 +24,14 @@ describe('package exports', () => {
     expect(loaded.filter((name) => /^(@nestjs\/|cache-manager)/.test(name))).toEqual([]);
   });
 
+  it('loads neither Nest, Keyv, cache-manager nor classic-level (until an import runs) through /compat', async () => {
+    const loaded = await packagesLoadedBy('nestjs-lmdb-cache/compat');
+    expect(loaded).toContain('lmdb');
+    expect(
+      loaded.filter((name) => /^(@nestjs\/|keyv|@keyv\/|cache-manager|classic-level)/.test(name)),
+    ).toEqual([]);
+  });
+
   it('exposes LmdbStore and LmdbCacheError from the root and the store subpath', async () => {
     const root = await import('nestjs-lmdb-cache');
     const store = await import('nestjs-lmdb-cache/store');
@@ -32,5 +40,8 @@ describe('package exports', () => {
     const keyv = await import('nestjs-lmdb-cache/keyv');
     expect(root.createKeyv).toBe(keyv.createKeyv);
     expect(root.KeyvLmdb).toBe(keyv.KeyvLmdb);
+    const compat = await import('nestjs-lmdb-cache/compat');
+    expect(root.openLevelCache).toBe(compat.openLmdbCache);
+    expect(typeof compat.importLevelCache).toBe('function');
   });
 });

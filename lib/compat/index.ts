@@ -17,3 +17,4 @@ export {
   type LmdbCacheManagerStore,
   type LmdbCacheManagerStoreConfig,
 } from './cache-manager-store.js';
+export { importLevelCache, type LevelImportOptions, type LevelImportProgress } from './level-importer.js';
