@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatReport, type Scenario } from './harness.js';
+import { runCacheManagerBench } from './cache-manager.bench.js';
 import { runEvictionBench } from './eviction.bench.js';
 import { runStoreBench } from './store.bench.js';
 import { runSweepBench } from './sweep.bench.js';
@@ -15,6 +16,7 @@ const SCENARIOS: readonly { name: string; run: Scenario }[] = [
   { name: 'store', run: runStoreBench },
   { name: 'sweep', run: runSweepBench },
   { name: 'eviction', run: runEvictionBench },
+  { name: 'cache-manager 7', run: runCacheManagerBench },
 ];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, strict: true });
