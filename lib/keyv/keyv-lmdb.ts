@@ -42,8 +42,10 @@ export class KeyvLmdb extends EventEmitter implements KeyvStoreAdapter {
   }
 
   /** The stored data (Keyv's envelope or serialized string) under `key`, or `undefined`. */
-  async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    return (await this.view()).get(key);
+  get<Value>(key: string): Promise<StoredData<Value> | undefined> {
+    // Not async: once open, the hot path goes straight to the engine without an extra await.
+    const view = this.openView();
+    return view ? view.get(key) : this.view().then((opened) => opened.get(key));
   }
 
   /** The stored data of each key, in order, `undefined` for misses. */
@@ -106,8 +108,14 @@ export class KeyvLmdb extends EventEmitter implements KeyvStoreAdapter {
   }
 
   private async view(namespace = this.namespace): Promise<LmdbStore> {
-    const root = this.root ?? (await this.opening);
-    if (namespace === undefined) return root;
+    await this.opening;
+    return this.openView(namespace) as LmdbStore;
+  }
+
+  // The engine view of `namespace` once the environment is open, else undefined.
+  private openView(namespace = this.namespace): LmdbStore | undefined {
+    const root = this.root;
+    if (root === undefined || namespace === undefined) return root;
     let view = this.views.get(namespace);
     if (!view) this.views.set(namespace, (view = root.namespace(namespace)));
     return view;
