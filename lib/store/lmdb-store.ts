@@ -366,7 +366,7 @@ export class LmdbStore {
     const envelope = environment.lookup(this.ns, key, dbKey);
     if (envelope === undefined) return undefined;
     const expiresAt = environment.lastExpiresAt;
-    if (isExpired(expiresAt, this.handle.options.now())) {
+    if (expiresAt !== NEVER && isExpired(expiresAt, this.handle.options.now())) {
       environment.expiryIndex.enqueue(dbKey, expiresAt);
       return undefined;
     }
