@@ -15,7 +15,7 @@ const EVICTION_CHUNK = 10_000;
 // Keys remembered as already recorded in the current bucket, so their reads skip the lmdb lookup.
 const MAX_REMEMBERED = 100_000;
 /** Share of `maxEntries` eviction trims down to: the documented slack is at most 5% above it. */
-export const LOW_WATER_RATIO = 0.95;
+const LOW_WATER_RATIO = 0.95;
 
 /** What eviction needs from the environment. */
 export interface EvictionDeps {

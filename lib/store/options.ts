@@ -46,7 +46,7 @@ export interface LmdbStoreOptions {
 }
 
 /** Options that belong to the whole environment (the path in this process), not to one handle. */
-export const ENVIRONMENT_OPTIONS = [
+const ENVIRONMENT_OPTIONS = [
   'durability',
   'compression',
   'maxReaders',
