@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { getLastVersion } from 'lmdb';
+import { EnvelopeCodec } from './codec.js';
 import { openDatabases, prepareDirectory, type Databases } from './databases.js';
 import { LmdbCacheError } from './errors.js';
 import { Eviction } from './eviction.js';
@@ -31,6 +32,8 @@ export class CacheEnvironment {
   readonly expiryIndex: ExpiryIndex;
   readonly eviction: Eviction | undefined;
   readonly sharedStats: SharedStats;
+  /** Encodes and decodes this cache's envelopes (with its shared msgpack structures). */
+  readonly codec: EnvelopeCodec;
   /** Expiry (lmdb version) of the entry the last {@link lookup} found. */
   lastExpiresAt = NEVER;
   /** Whether the last {@link lookup} found a pending write rather than a committed entry. */
@@ -48,6 +51,7 @@ export class CacheEnvironment {
     readonly db: Databases,
   ) {
     const { now, maxEntries, sweepIntervalMs, logger } = options;
+    this.codec = new EnvelopeCodec(db.meta, options.durability === 'overlapping');
     this.eviction =
       maxEntries === undefined
         ? undefined

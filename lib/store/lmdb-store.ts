@@ -1,4 +1,4 @@
-import { decodeValue, encodeEnvelope, envelopeKey } from './codec.js';
+import { envelopeKey } from './codec.js';
 import { CacheEnvironment } from './environment.js';
 import { LmdbCacheError } from './errors.js';
 import {
@@ -334,7 +334,9 @@ export class LmdbStore {
     const expiry = resolveExpiry(ttlMs, defaultTtlMs, now);
     const dbKey = toDbKey(this.ns, key);
     const envelope =
-      expiry === 'remove' ? undefined : encodeEnvelope(value, isHashed(dbKey) ? key : undefined);
+      expiry === 'remove'
+        ? undefined
+        : this.handle.environment.codec.encode(value, isHashed(dbKey) ? key : undefined);
     return { key, dbKey, expiry, envelope };
   }
 
@@ -356,7 +358,7 @@ export class LmdbStore {
       return undefined;
     }
     environment.counters.hits++;
-    const value = decodeValue(envelope);
+    const value = environment.codec.decode(envelope);
     environment.recordHit(this.ns, key, dbKey);
     return value;
   }
@@ -400,7 +402,7 @@ export class LmdbStore {
       scanned++;
       if (isExpired(version ?? 0, now)) continue;
       const key = isHashed(dbKey) ? envelopeKey(value) : dbKey[1];
-      if (key !== undefined) rows.push([key, decodeValue(value)]);
+      if (key !== undefined) rows.push([key, environment.codec.decode(value)]);
     }
     return { rows, last, scanned };
   }

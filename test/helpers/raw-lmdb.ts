@@ -18,3 +18,14 @@ export async function inspect(
     await root.close();
   }
 }
+
+/** Bytes lmdb stores for the entry under `[namespace, key]` (the engine's envelope), read past the engine. */
+export async function storedSize(path: string, namespace: string, key: string): Promise<number | undefined> {
+  const root = open({ path, maxDbs: 8, maxReaders: 512 });
+  try {
+    const entries = root.openDB({ name: 'entries', encoding: 'binary', useVersions: true });
+    return entries.getBinary([namespace, key])?.length;
+  } finally {
+    await root.close();
+  }
+}

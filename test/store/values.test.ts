@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LmdbCacheError, LmdbStore } from '../../lib/store/index.js';
 import { runFixture } from '../helpers/child.js';
+import { storedSize } from '../helpers/raw-lmdb.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 let store: LmdbStore;
+let path: string;
 beforeAll(async () => {
-  store = await LmdbStore.open({ path: tempDir() });
+  path = tempDir();
+  store = await LmdbStore.open({ path });
 });
 afterAll(async () => {
   await store.close();
@@ -70,6 +73,15 @@ describe('values keep what structuredClone keeps', () => {
     const first = (await store.get('buf-1')) as Buffer;
     await store.get('buf-2');
     expect(first.toString()).toBe('first value');
+  });
+
+  it('stores an object shape once per cache, not inside every value', async () => {
+    const shape = (n: number) => ({ aVeryLongPropertyName: n, anotherLongPropertyName: String(n) });
+    await store.setMany(Array.from({ length: 3 }, (_, i) => ({ key: `shaped${i}`, value: shape(i) })));
+    await store.flush();
+    const size = await storedSize(path, '', 'shaped2');
+    expect(size).toBeLessThan('aVeryLongPropertyName'.length);
+    expect(await store.get('shaped2')).toEqual(shape(2));
   });
 
   it('tells a stored undefined or null from a miss with has()', async () => {
