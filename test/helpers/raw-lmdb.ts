@@ -1,6 +1,12 @@
 import { open } from 'lmdb';
 
 /**
+ * Store options for tests that count lmdb transactions: no periodic shared-stats flush (a `meta` write)
+ * can land inside the window they measure.
+ */
+export const QUIET = { statsFlushIntervalMs: 3_600_000 };
+
+/**
  * Looks at a cache directory with lmdb itself, bypassing the engine: what lmdb has committed, its last
  * transaction id and the names in the root database. Opens and closes its own handle each call.
  */

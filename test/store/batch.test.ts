@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { LmdbStore } from '../../lib/store/index.js';
-import { inspect } from '../helpers/raw-lmdb.js';
+import { QUIET, inspect } from '../helpers/raw-lmdb.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 afterAll(removeTempDirs);
@@ -8,7 +8,7 @@ afterAll(removeTempDirs);
 describe('batch()', () => {
   it('applies puts and deletes in one transaction', async () => {
     const path = tempDir();
-    const store = await LmdbStore.open({ path });
+    const store = await LmdbStore.open({ path, ...QUIET });
     await store.setMany([
       { key: 'gone', value: 1 },
       { key: 'kept', value: 2 },

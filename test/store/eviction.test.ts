@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { LmdbStore } from '../../lib/store/index.js';
 import { nextTurn } from '../../lib/store/expiry-index.js';
-import { inspect } from '../helpers/raw-lmdb.js';
+import { QUIET, inspect } from '../helpers/raw-lmdb.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 import { exactLruHitRate, zipfTrace } from '../helpers/zipf.js';
 
@@ -51,7 +51,13 @@ describe('maxEntries: approximate LRU', () => {
   it('writes recency at most once per key per period: other reads commit nothing', async () => {
     let now = T0;
     const path = tempDir();
-    const store = await LmdbStore.open({ path, maxEntries: 10, recencyResolutionMs: 5_000, now: () => now });
+    const store = await LmdbStore.open({
+      path,
+      maxEntries: 10,
+      recencyResolutionMs: 5_000,
+      now: () => now,
+      ...QUIET,
+    });
     await store.set('k', 1);
     await store.flush();
     const txnAfterWrite = (await inspect(path)).lastTxnId;

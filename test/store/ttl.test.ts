@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { LmdbStore } from '../../lib/store/index.js';
-import { inspect } from '../helpers/raw-lmdb.js';
+import { QUIET, inspect } from '../helpers/raw-lmdb.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 afterAll(removeTempDirs);
@@ -75,7 +75,7 @@ describe('TTL in milliseconds', () => {
 
   it('reads an expired entry as a miss without writing, and removes it later off the read path', async () => {
     const path = tempDir();
-    const store = await LmdbStore.open({ path, now: clock });
+    const store = await LmdbStore.open({ path, now: clock, ...QUIET });
     await store.set('k', 'v', 10);
     await store.flush();
     const before = await inspect(path);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { LmdbStore } from '../../lib/store/index.js';
 import { finished, runFixture, startFixture } from '../helpers/child.js';
-import { inspect } from '../helpers/raw-lmdb.js';
+import { QUIET, inspect } from '../helpers/raw-lmdb.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 afterAll(removeTempDirs);
@@ -21,7 +21,7 @@ describe('writes', () => {
 
   it('commits a whole event turn of writes in one transaction', async () => {
     const path = tempDir();
-    const store = await LmdbStore.open({ path });
+    const store = await LmdbStore.open({ path, ...QUIET });
     await store.flush();
     const before = (await inspect(path)).lastTxnId;
     const writes = Array.from({ length: 1_000 }, (_, i) => store.set(`k${i}`, i, 60_000));
@@ -35,7 +35,7 @@ describe('writes', () => {
 
   it('does not wait for a commit (or a disk sync) per awaited set() in a loop', async () => {
     const path = tempDir();
-    const store = await LmdbStore.open({ path });
+    const store = await LmdbStore.open({ path, ...QUIET });
     await store.flush();
     const before = (await inspect(path)).lastTxnId;
     for (let i = 0; i < 2_000; i++) await store.set(`k${i}`, i);
@@ -110,7 +110,7 @@ describe('setMany and deleteMany are atomic', () => {
   it('commits a whole setMany in one transaction, with per-entry TTLs', async () => {
     const path = tempDir();
     let now = 1_000;
-    const store = await LmdbStore.open({ path, now: () => now });
+    const store = await LmdbStore.open({ path, now: () => now, ...QUIET });
     await store.flush();
     const before = (await inspect(path)).lastTxnId;
     await store.setMany([
