@@ -1,4 +1,5 @@
 import { LmdbStore, type LmdbStoreStats } from '../store/index.js';
+import { levelSegments, levelView } from './level-records.js';
 
 /** A duration or an epoch time in milliseconds. */
 export type Millis = number;
@@ -77,11 +78,8 @@ export function defaultNamespace(base: Partial<CacheOptions>, ns: string): strin
   return base.namespace ? `${base.namespace}/${ns}` : ns;
 }
 
-// level-cache namespaces nest with '/': each segment becomes an engine namespace, so no name can collide.
 function engineView(root: LmdbStore, namespace: string): LmdbStore {
-  return namespace === ''
-    ? root
-    : namespace.split('/').reduce((view, segment) => view.namespace(segment), root);
+  return levelView(root, levelSegments(namespace));
 }
 
 function view<T>(root: LmdbStore, namespace: string, defaultTtlMs: Millis): Cache<T> {

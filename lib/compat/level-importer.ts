@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LmdbCacheError } from '../store/errors.js';
 import { LmdbStore, type SetManyEntry } from '../store/lmdb-store.js';
-import { parseLevelEnvelope, splitLevelKey } from './level-records.js';
+import { levelView, parseLevelEnvelope, splitLevelKey } from './level-records.js';
 import { loadClassicLevel, openLevelSnapshot, type LevelSnapshot } from './level-snapshot.js';
 
 /** Counts of an import so far. Always `read === imported + expired + skipped`. */
@@ -119,7 +119,7 @@ async function importChunk(
 // The nested view for a namespace path; undefined when the engine refuses it (a path longer than 1 KB).
 function viewOf(root: LmdbStore, namespace: readonly string[]): LmdbStore | undefined {
   try {
-    return namespace.reduce((view, segment) => view.namespace(segment), root);
+    return levelView(root, namespace);
   } catch (error) {
     if (error instanceof LmdbCacheError && error.code === 'ERR_INVALID_NAMESPACE') return undefined;
     throw error;

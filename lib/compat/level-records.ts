@@ -4,6 +4,8 @@
  * `x` is the absolute expiry in epoch milliseconds.
  */
 
+import type { LmdbStore } from '../store/lmdb-store.js';
+
 /** The separator level-cache puts between namespace and key (U+241F SYMBOL FOR UNIT SEPARATOR). */
 export const LEVEL_SEPARATOR = '\u241F';
 
@@ -19,6 +21,20 @@ export interface LevelEnvelope {
   expiresAt: number | undefined;
 }
 
+/** The segments of a level-cache namespace string: `/` nests, `''` is no namespace (`[]`). */
+export function levelSegments(namespace: string): string[] {
+  return namespace === '' ? [] : namespace.split('/');
+}
+
+/**
+ * The engine view of a level-cache namespace path: one nested engine namespace per segment, so no
+ * level-cache name can collide with another or with a key.
+ * @throws LmdbCacheError `ERR_INVALID_NAMESPACE` for a path the engine refuses (longer than 1 KB).
+ */
+export function levelView(root: LmdbStore, segments: readonly string[]): LmdbStore {
+  return segments.reduce((view, segment) => view.namespace(segment), root);
+}
+
 /**
  * Splits a stored key at its FIRST separator: before it the namespace (nested with `/`, so `'kanban/tasks'`
  * gives `['kanban', 'tasks']`), after it the key, which may itself hold the separator, `/` or anything.
@@ -29,7 +45,10 @@ export interface LevelEnvelope {
 export function splitLevelKey(storedKey: string): LevelKey {
   const at = storedKey.indexOf(LEVEL_SEPARATOR);
   if (at <= 0) return { namespace: [], key: storedKey };
-  return { namespace: storedKey.slice(0, at).split('/'), key: storedKey.slice(at + LEVEL_SEPARATOR.length) };
+  return {
+    namespace: levelSegments(storedKey.slice(0, at)),
+    key: storedKey.slice(at + LEVEL_SEPARATOR.length),
+  };
 }
 
 /**
