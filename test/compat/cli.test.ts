@@ -38,7 +38,10 @@ describe('nestjs-lmdb-cache CLI', () => {
     const from = await smallLevelDb();
     const to = join(tempDir(), 'cache');
     const result = await runCli(['import-level', from, to]);
-    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.code).toBe(0);
+    // Progress may appear when the import takes over a second (a loaded machine); nothing else may.
+    const stderrLines = result.stderr.split('\n').filter((line) => line !== '');
+    expect(stderrLines.filter((line) => !/^read [\d,]+ records: /.test(line))).toEqual([]);
     expect(result.stdout).toBe(
       `imported 3 entries (1 expired skipped, 1 not level-cache records) from ${from} into ${to}\n`,
     );
