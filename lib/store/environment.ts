@@ -10,6 +10,7 @@ import { pendingKey, type DbKey } from './keys.js';
 import { Lease } from './lease.js';
 import { assertJoinable, type ResolvedOptions } from './options.js';
 import { PendingWrites, type PendingWrite } from './pending-writes.js';
+import { ReadCache } from './read-cache.js';
 import { SharedStats } from './shared-stats.js';
 import { emptyCounters, type Counters } from './stats.js';
 import { Sweeper } from './sweeper.js';
@@ -34,6 +35,8 @@ export class CacheEnvironment {
   readonly sharedStats: SharedStats;
   /** Encodes and decodes this cache's envelopes (with its shared msgpack structures). */
   readonly codec: EnvelopeCodec;
+  /** Recently read entries, decoded; see {@link ReadCache}. */
+  readonly readCache: ReadCache;
   /** Expiry (lmdb version) of the entry the last {@link lookup} found. */
   lastExpiresAt = NEVER;
   /** Whether the last {@link lookup} found a pending write rather than a committed entry. */
@@ -52,6 +55,7 @@ export class CacheEnvironment {
   ) {
     const { now, maxEntries, sweepIntervalMs, logger } = options;
     this.codec = new EnvelopeCodec(db.meta, options.durability === 'overlapping');
+    this.readCache = new ReadCache(db.root, options.readCacheEntries);
     this.eviction =
       maxEntries === undefined
         ? undefined
@@ -132,20 +136,24 @@ export class CacheEnvironment {
   }
 
   /** Writes an entry and its expiry-index row in the current transaction; visible to reads at once. */
-  put(pendingKey: string, dbKey: DbKey, envelope: Buffer, expiresAt: number): void {
+  put(namespace: string, key: string, dbKey: DbKey, envelope: Buffer, expiresAt: number): void {
     const write: PendingWrite = { envelope, expiresAt };
-    this.pending.record(pendingKey, write);
+    const visibleKey = pendingKey(namespace, key);
+    this.pending.record(visibleKey, write);
+    this.readCache.forget(namespace, key);
     if (expiresAt !== NEVER) this.db.expiry.put(indexKey(expiresAt, dbKey), EMPTY).catch(this.fail);
     this.eviction?.recordWrite(dbKey);
-    this.settleAfter(this.db.entries.put(dbKey, envelope, expiresAt), pendingKey, write);
+    this.settleAfter(this.db.entries.put(dbKey, envelope, expiresAt), visibleKey, write);
   }
 
   /** Removes an entry in the current transaction; invisible to reads at once. */
-  remove(pendingKey: string, dbKey: DbKey): void {
+  remove(namespace: string, key: string, dbKey: DbKey): void {
     const write: PendingWrite = { envelope: undefined, expiresAt: NEVER };
-    this.pending.record(pendingKey, write);
+    const visibleKey = pendingKey(namespace, key);
+    this.pending.record(visibleKey, write);
+    this.readCache.forget(namespace, key);
     this.eviction?.forget(dbKey);
-    this.settleAfter(this.db.entries.remove(dbKey), pendingKey, write);
+    this.settleAfter(this.db.entries.remove(dbKey), visibleKey, write);
   }
 
   /**
@@ -170,6 +178,7 @@ export class CacheEnvironment {
 
   /** Removes committed entries (no pending write of theirs is outstanding) in one transaction. */
   erase(dbKeys: readonly DbKey[]): Promise<void> {
+    this.readCache.forgetAll();
     return this.batch(() =>
       dbKeys.forEach((dbKey) => {
         this.db.entries.remove(dbKey).catch(this.fail);
@@ -181,6 +190,7 @@ export class CacheEnvironment {
   /** Removes every entry of every namespace, with all index rows, in one transaction. */
   eraseAll(): Promise<void> {
     const { entries, expiry, recency, lru } = this.db;
+    this.readCache.forgetAll();
     return this.batch(() =>
       [entries, expiry, recency, lru].forEach((db) => db.clearAsync().catch(this.fail)),
     );

@@ -8,13 +8,13 @@ import {
   isHashed,
   namespaceRange,
   namespaceSegments,
-  pendingKey,
   subtreeRange,
   toDbKey,
   type DbKey,
 } from './keys.js';
 import { resolveOptions, type LmdbStoreOptions, type ResolvedOptions } from './options.js';
 import { snapshot, type LmdbStoreStats } from './stats.js';
+import { MAX_CACHED_BYTES } from './read-cache.js';
 import { NEVER, isExpired, resolveExpiry, type Expiry } from './ttl.js';
 
 /** One entry of {@link LmdbStore.setMany}. `ttlMs` as in {@link LmdbStore.set}. */
@@ -345,12 +345,18 @@ export class LmdbStore {
       this.remove(environment, write.key, write.dbKey);
       return;
     }
-    environment.put(pendingKey(this.ns, write.key), write.dbKey, write.envelope, write.expiry);
+    environment.put(this.ns, write.key, write.dbKey, write.envelope, write.expiry);
     environment.counters.sets++;
   }
 
   private read(environment: CacheEnvironment, key: string): unknown {
     assertKey(key);
+    const cached = environment.readCache.get(this.ns, key);
+    if (cached && !isExpired(cached.expiresAt, this.handle.options.now())) {
+      environment.counters.hits++;
+      environment.recordHit(this.ns, key, cached.dbKey);
+      return cached.value;
+    }
     const dbKey = toDbKey(this.ns, key);
     const envelope = this.find(environment, key, dbKey);
     if (envelope === undefined) {
@@ -358,7 +364,11 @@ export class LmdbStore {
       return undefined;
     }
     environment.counters.hits++;
+    const size = envelope.length;
     const value = environment.codec.decode(envelope);
+    if (!environment.lastWasPending && size <= MAX_CACHED_BYTES) {
+      environment.readCache.remember(this.ns, key, { value, expiresAt: environment.lastExpiresAt, dbKey });
+    }
     environment.recordHit(this.ns, key, dbKey);
     return value;
   }
@@ -378,7 +388,7 @@ export class LmdbStore {
 
   private remove(environment: CacheEnvironment, key: string, dbKey: DbKey): boolean {
     const existed = this.find(environment, key, dbKey) !== undefined;
-    environment.remove(pendingKey(this.ns, key), dbKey);
+    environment.remove(this.ns, key, dbKey);
     if (existed) environment.counters.deletes++;
     return existed;
   }

@@ -41,6 +41,11 @@ export interface LmdbStoreOptions {
   sweepIntervalMs?: number;
   /** How often this process adds its counters to the shared totals of `stats({ aggregate: true })`. Default 5,000 ms. */
   statsFlushIntervalMs?: number;
+  /**
+   * Recently read entries this process keeps in memory (as encoded bytes) so hot gets skip lmdb's lookup;
+   * any commit by any process invalidates them at the next event-loop turn. Default 10,000; 0 turns it off.
+   */
+  readCacheEntries?: number;
   /** Receives warnings (and, if it has `debug`, sweep reports). Default: `console.warn`. */
   logger?: LmdbStoreLogger;
 }
@@ -54,6 +59,7 @@ const ENVIRONMENT_OPTIONS = [
   'recencyResolutionMs',
   'sweepIntervalMs',
   'statsFlushIntervalMs',
+  'readCacheEntries',
 ] as const;
 
 /** Options after defaults and validation. */
@@ -69,6 +75,7 @@ export interface ResolvedOptions {
   recencyResolutionMs: number;
   sweepIntervalMs: number | undefined;
   statsFlushIntervalMs: number;
+  readCacheEntries: number;
   logger: LmdbStoreLogger;
   /** The environment options the caller gave explicitly: the ones a second opener must agree on. */
   explicit: Partial<Pick<ResolvedOptions, (typeof ENVIRONMENT_OPTIONS)[number]>>;
@@ -96,6 +103,12 @@ export function resolveOptions(options: LmdbStoreOptions): ResolvedOptions {
   positiveDuration('recencyResolutionMs', options.recencyResolutionMs);
   positiveDuration('sweepIntervalMs', options.sweepIntervalMs);
   positiveDuration('statsFlushIntervalMs', options.statsFlushIntervalMs);
+  if (
+    options.readCacheEntries !== undefined &&
+    !(Number.isInteger(options.readCacheEntries) && options.readCacheEntries >= 0)
+  ) {
+    invalid('`readCacheEntries` must be a non-negative integer');
+  }
   const explicit = Object.fromEntries(
     ENVIRONMENT_OPTIONS.filter((name) => options[name] !== undefined).map((name) => [name, options[name]]),
   );
@@ -112,6 +125,7 @@ export function resolveOptions(options: LmdbStoreOptions): ResolvedOptions {
     recencyResolutionMs: options.recencyResolutionMs ?? 5_000,
     sweepIntervalMs: options.sweepIntervalMs,
     statsFlushIntervalMs: options.statsFlushIntervalMs ?? 5_000,
+    readCacheEntries: options.readCacheEntries ?? 10_000,
     logger: logger ?? { warn: (message) => console.warn(`[nestjs-lmdb-cache] ${message}`) },
     explicit,
   };
