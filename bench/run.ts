@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick]`: prints the machine, then each scenario's table. Scenarios run one after
+ * `npm run bench [-- --quick] [--only <scenario>]`: prints the machine, then each scenario's table. Scenarios run one after
  * another in this process, never concurrently, so they do not compete for the CPU or the disk.
  */
 import { readFile } from 'node:fs/promises';
@@ -19,8 +19,14 @@ const SCENARIOS: readonly { name: string; run: Scenario }[] = [
   { name: 'cache-manager 7', run: runCacheManagerBench },
 ];
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, strict: true });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  strict: true,
+});
 const quick = values.quick;
+// `--only <name>`: one scenario, while working on it; published figures come from a run of all of them.
+const selected = SCENARIOS.filter((scenario) => values.only === undefined || scenario.name === values.only);
+if (selected.length === 0) throw new Error(`no scenario named ${values.only}; see SCENARIOS in bench/run.ts`);
 
 // Figures only compare within one machine and versions, so print them with every run.
 const lmdbPackage = JSON.parse(
@@ -36,7 +42,7 @@ console.log(`- node ${process.version}, lmdb ${lmdbPackage.version}; data in ${t
 console.log('');
 
 const started = performance.now();
-for (const scenario of SCENARIOS) {
+for (const scenario of selected) {
   process.stderr.write(`${scenario.name}:\n`);
   console.log(formatReport(await scenario.run({ quick })));
 }
