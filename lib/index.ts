@@ -2,3 +2,4 @@
 export * from './store/index.js';
 export * from './keyv/index.js';
 export * from './compat/index.js';
+export * from './nest/index.js';

@@ -43,5 +43,16 @@ describe('package exports', () => {
     const compat = await import('nestjs-lmdb-cache/compat');
     expect(root.openLevelCache).toBe(compat.openLmdbCache);
     expect(typeof compat.importLevelCache).toBe('function');
+    const nest = await import('nestjs-lmdb-cache/nest');
+    expect(root.LmdbCacheModule).toBe(nest.LmdbCacheModule);
+    expect(typeof nest.InjectLmdbStore).toBe('function');
+    expect(typeof nest.LmdbCacheHealthIndicator).toBe('function');
+  });
+
+  it('never loads @nestjs/terminus, an optional peer, through nestjs-lmdb-cache/nest', async () => {
+    const loaded = await packagesLoadedBy('nestjs-lmdb-cache/nest');
+    expect(loaded).toContain('@nestjs/common');
+    expect(loaded).toContain('@nestjs/cache-manager');
+    expect(loaded).not.toContain('@nestjs/terminus');
   });
 });
