@@ -1,5 +1,6 @@
-import { mkdirSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { checkDataFile } from './data-file.js';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { LmdbCacheError } from './errors.js';
 import type { IndexKey } from './expiry-index.js';
@@ -33,13 +34,13 @@ interface PathSettings {
 }
 
 /**
- * Creates the directory (mode 0700) and returns its real path, the identity of a cache.
+ * Creates the directory (with `mode`, by default 0700) and returns its real path, the identity of a cache.
  * @throws LmdbCacheError `ERR_OPEN_FAILED` naming the path.
  */
-export function prepareDirectory(path: string): string {
+export function prepareDirectory(path: string, mode: number): string {
   const absolute = resolve(path);
   try {
-    mkdirSync(absolute, { recursive: true, mode: 0o700 });
+    mkdirSync(absolute, { recursive: true, mode });
     return realpathSync(absolute);
   } catch (cause) {
     throw new LmdbCacheError('ERR_OPEN_FAILED', `cannot create the cache directory ${absolute}`, { cause });
@@ -49,12 +50,16 @@ export function prepareDirectory(path: string): string {
 /**
  * Opens lmdb at `path` with the options' durability, and checks that the settings every process must share
  * match those the cache was created with.
+ * A damaged data file is moved aside first (see `checkDataFile`).
  * @throws LmdbCacheError `ERR_OPEN_FAILED` naming the path; `ERR_OPTIONS_MISMATCH` when another live
- *   process has the cache open with another durability or compression.
+ *   process has the cache open with another durability or compression; `ERR_CORRUPTED` for a damaged
+ *   data file with `onCorruption: 'throw'`.
  */
 export async function openDatabases(path: string, options: ResolvedOptions): Promise<Databases> {
   let root: RootDatabase | undefined;
   try {
+    checkDataFile(path, options);
+    createFiles(path, options.fileMode);
     root = open({
       path,
       maxDbs: 8,
@@ -78,6 +83,11 @@ export async function openDatabases(path: string, options: ResolvedOptions): Pro
     if (cause instanceof LmdbCacheError) throw cause;
     throw new LmdbCacheError('ERR_OPEN_FAILED', `cannot open the cache at ${path}`, { cause });
   }
+}
+
+// lmdb creates its files world-readable (0644 under the usual umask); created here first, they keep `mode`.
+function createFiles(path: string, mode: number): void {
+  for (const name of ['data.mdb', 'lock.mdb']) closeSync(openSync(join(path, name), 'a', mode));
 }
 
 async function checkSettings(databases: Databases, path: string, options: ResolvedOptions): Promise<void> {

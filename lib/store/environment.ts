@@ -93,7 +93,7 @@ export class CacheEnvironment {
    *   `ERR_OPTIONS_MISMATCH` when it is open with other durability, compression, eviction or sweeping.
    */
   static async acquire(options: ResolvedOptions): Promise<CacheEnvironment> {
-    const path = prepareDirectory(options.path);
+    const path = prepareDirectory(options.path, options.directoryMode);
     await closingEnvironments.get(path);
     let opening = openEnvironments.get(path);
     if (!opening) {

@@ -46,6 +46,16 @@ export interface LmdbStoreOptions {
    * any commit by any process invalidates them at the next event-loop turn. Default 10,000; 0 turns it off.
    */
   readCacheEntries?: number;
+  /**
+   * What opening does with a damaged (truncated or garbage) data file: `'moveAside'` renames it (kept, with
+   * a `.damaged-<time>` suffix), logs a warning and opens an empty cache; `'throw'` throws `ERR_CORRUPTED`.
+   * Default `'moveAside'`.
+   */
+  onCorruption?: 'moveAside' | 'throw';
+  /** Permissions of the cache files this process creates. Default `0o600` (owner only). */
+  fileMode?: number;
+  /** Permissions of the cache directory when this process creates it. Default `0o700` (owner only). */
+  directoryMode?: number;
   /** Receives warnings (and, if it has `debug`, sweep reports). Default: `console.warn`. */
   logger?: LmdbStoreLogger;
 }
@@ -76,6 +86,9 @@ export interface ResolvedOptions {
   sweepIntervalMs: number | undefined;
   statsFlushIntervalMs: number;
   readCacheEntries: number;
+  onCorruption: 'moveAside' | 'throw';
+  fileMode: number;
+  directoryMode: number;
   logger: LmdbStoreLogger;
   /** The environment options the caller gave explicitly: the ones a second opener must agree on. */
   explicit: Partial<Pick<ResolvedOptions, (typeof ENVIRONMENT_OPTIONS)[number]>>;
@@ -103,6 +116,11 @@ export function resolveOptions(options: LmdbStoreOptions): ResolvedOptions {
   positiveDuration('recencyResolutionMs', options.recencyResolutionMs);
   positiveDuration('sweepIntervalMs', options.sweepIntervalMs);
   positiveDuration('statsFlushIntervalMs', options.statsFlushIntervalMs);
+  if (options.onCorruption !== undefined && !['moveAside', 'throw'].includes(options.onCorruption)) {
+    invalid("`onCorruption` must be 'moveAside' or 'throw'");
+  }
+  fileMode('fileMode', options.fileMode);
+  fileMode('directoryMode', options.directoryMode);
   if (
     options.readCacheEntries !== undefined &&
     !(Number.isInteger(options.readCacheEntries) && options.readCacheEntries >= 0)
@@ -126,6 +144,9 @@ export function resolveOptions(options: LmdbStoreOptions): ResolvedOptions {
     sweepIntervalMs: options.sweepIntervalMs,
     statsFlushIntervalMs: options.statsFlushIntervalMs ?? 5_000,
     readCacheEntries: options.readCacheEntries ?? 10_000,
+    onCorruption: options.onCorruption ?? 'moveAside',
+    fileMode: options.fileMode ?? 0o600,
+    directoryMode: options.directoryMode ?? 0o700,
     logger: logger ?? { warn: (message) => console.warn(`[nestjs-lmdb-cache] ${message}`) },
     explicit,
   };
@@ -157,6 +178,15 @@ function positiveInteger(name: string, value: unknown): void {
 function positiveDuration(name: string, value: unknown): void {
   if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
     invalid(`\`${name}\` must be a positive finite number of milliseconds`);
+  }
+}
+
+function fileMode(name: string, value: unknown): void {
+  if (
+    value !== undefined &&
+    !(Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0o777)
+  ) {
+    invalid(`\`${name}\` must be a permission mode such as 0o600`);
   }
 }
 
