@@ -1,6 +1,7 @@
 import { Packr } from 'msgpackr';
 import { TransactionFlags, type Database } from 'lmdb';
 import { LmdbCacheError } from './errors.js';
+import { escapeProtoKeys } from './proto-keys.js';
 
 // Where the shared msgpack structures (object shapes) of a cache live in its `meta` database.
 const STRUCTURES_KEY = 'structures';
@@ -59,7 +60,7 @@ export class EnvelopeCodec {
   encode(value: unknown, fullKey?: string): Buffer {
     let packed: Uint8Array;
     try {
-      packed = this.packr.pack(value);
+      packed = this.packr.pack(escapeProtoKeys(value));
     } catch (cause) {
       throw new LmdbCacheError(
         'ERR_VALUE_NOT_SERIALIZABLE',
