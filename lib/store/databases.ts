@@ -81,6 +81,14 @@ export async function openDatabases(path: string, options: ResolvedOptions): Pro
   } catch (cause) {
     await root?.close().catch(() => undefined);
     if (cause instanceof LmdbCacheError) throw cause;
+    if (String(cause).includes('MDB_READERS_FULL')) {
+      throw new LmdbCacheError(
+        'ERR_OPEN_FAILED',
+        `cannot open the cache at ${path}: its reader table is full (each process and worker thread using it ` +
+          'takes a slot; the first process to open it sets the size): raise maxReaders and restart them all',
+        { cause },
+      );
+    }
     throw new LmdbCacheError('ERR_OPEN_FAILED', `cannot open the cache at ${path}`, { cause });
   }
 }

@@ -45,6 +45,7 @@ export class CacheEnvironment {
   private readonly statsTimer: NodeJS.Timeout;
   private references = 0;
   private writeFailure: unknown;
+  private commitGuarded = false;
   // Writes issued inside batch(): lmdb settles their own promises early, so they settle with the batch.
   private batched: [string, PendingWrite][] | undefined;
 
@@ -208,8 +209,12 @@ export class CacheEnvironment {
    * @throws LmdbCacheError `ERR_WRITE_FAILED` if a write since the last flush could not be committed.
    */
   async flush(): Promise<void> {
-    await this.committed();
-    await this.db.root.flushed;
+    try {
+      await this.committed();
+      await this.db.root.flushed;
+    } catch (error) {
+      this.fail(error);
+    }
     const failure = this.writeFailure;
     if (failure !== undefined) {
       this.writeFailure = undefined;
@@ -251,6 +256,7 @@ export class CacheEnvironment {
   }
 
   private settleAfter(commit: Promise<boolean>, pendingKey: string, write: PendingWrite): void {
+    this.guardCommit();
     if (this.batched) {
       this.batched.push([pendingKey, write]);
       commit.catch(this.fail);
@@ -265,7 +271,24 @@ export class CacheEnvironment {
     );
   }
 
+  // lmdb starts each event turn's transaction with a promise of its own, created in a setImmediate after
+  // the turn's first write, that nobody awaits: if that commit fails (disk full, I/O error), its rejection
+  // would be unhandled and end the process. A handler is attached once it exists.
+  private guardCommit(): void {
+    if (this.commitGuarded) return;
+    this.commitGuarded = true;
+    setImmediate(() => {
+      this.commitGuarded = false;
+      this.db.root.committed.then(undefined, () => undefined);
+    });
+  }
+
   private readonly fail = (error: unknown): void => {
+    // lmdb attaches the cause of a failed commit as a second rejected promise; unhandled, it would end
+    // the process.
+    const { commitError } = (error ?? {}) as { commitError?: unknown };
+    if (commitError instanceof Promise) commitError.catch(() => undefined);
+    if (this.writeFailure === error) return;
     this.writeFailure ??= error;
     this.options.logger.warn(
       `background write failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,0 +1,47 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { finished, runFixture, startFixture, waitForLine } from '../helpers/child.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
+
+afterAll(removeTempDirs);
+
+describe('limits', () => {
+  // A real full disk: a 3 MB tmpfs (CI runs as root on Linux, which may mount one).
+  it('a full disk gives ERR_WRITE_FAILED, keeps earlier data readable, and writes again once space is freed', async () => {
+    const dir = tempDir('full-disk');
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', dir]);
+    try {
+      const ballast = join(dir, 'ballast');
+      writeFileSync(ballast, Buffer.alloc(1024 * 1024));
+      const outcome = await runFixture('full-disk', [dir, ballast]);
+      expect(outcome).toEqual({
+        failure: 'ERR_WRITE_FAILED',
+        earlyAfterFailure: 'kept',
+        recovered: 'ok',
+        afterReopen: ['kept', 'written once space was freed'],
+        warned: true,
+      });
+    } finally {
+      execFileSync('umount', [dir]);
+    }
+  });
+
+  it('running out of reader slots across processes gives ERR_OPEN_FAILED saying so and how to raise it', async () => {
+    const path = tempDir('readers');
+    const holders = [startFixture('hold-reader', [path, '2']), startFixture('hold-reader', [path, '2'])];
+    try {
+      for (const holder of holders) {
+        expect(JSON.parse(await waitForLine(holder, () => true))).toEqual({ opened: true });
+      }
+      const third = await runFixture<{ code: string; message: string }>('hold-reader', [path, '2']);
+      expect(third.code).toBe('ERR_OPEN_FAILED');
+      expect(third.message).toContain(path);
+      expect(third.message).toMatch(/reader table is full.*raise maxReaders/);
+    } finally {
+      for (const holder of holders) holder.kill();
+      await Promise.all(holders.map(finished));
+    }
+  });
+});
