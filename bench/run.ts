@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { formatReport, type Scenario } from './harness.js';
 import { runCacheManagerBench } from './cache-manager.bench.js';
 import { runEvictionBench } from './eviction.bench.js';
+import { runHttpBench } from './http.bench.js';
 import { runStoreBench } from './store.bench.js';
 import { runSweepBench } from './sweep.bench.js';
 
@@ -17,6 +18,7 @@ const SCENARIOS: readonly { name: string; run: Scenario }[] = [
   { name: 'sweep', run: runSweepBench },
   { name: 'eviction', run: runEvictionBench },
   { name: 'cache-manager 7', run: runCacheManagerBench },
+  { name: 'http', run: runHttpBench },
 ];
 
 const { values } = parseArgs({
