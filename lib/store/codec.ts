@@ -15,6 +15,9 @@ const STRUCTURES_KEY = 'structures';
  */
 export class EnvelopeCodec {
   private readonly packr: Packr;
+  // The envelope being decoded, and a Buffer copy of it taken when shapes are loaded mid-decode.
+  private decoding: Uint8Array | undefined;
+  private copyForRetry: Buffer | undefined;
 
   /**
    * @param meta the cache's `meta` database, holding the shared structures
@@ -29,8 +32,14 @@ export class EnvelopeCodec {
       writeFunction: () => {
         throw new TypeError('functions cannot be cached');
       },
-      // msgpackr saves and restores the buffer it is decoding around this read, which reuses lmdb's.
-      getStructures: () => (meta.get(STRUCTURES_KEY) as object[] | undefined) ?? [],
+      // msgpackr saves and restores the buffer it is decoding around this read, which reuses lmdb's; but it
+      // goes on from a plain Uint8Array copy, so Buffers later in the value would come back as Uint8Array.
+      // A Buffer copy of the envelope, taken before lmdb's buffer is reused, is decoded again instead.
+      getStructures: () => {
+        const decoding = this.decoding;
+        if (decoding) this.copyForRetry = Buffer.from(decoding.subarray(0, decoding.length));
+        return (meta.get(STRUCTURES_KEY) as object[] | undefined) ?? [];
+      },
       // Runs when a value brings a new shape (at most 32 times per cache): a synchronous transaction, so
       // the shape is stored before any value using it; false (another process saved first) makes msgpackr
       // reload and encode again.
@@ -79,10 +88,18 @@ export class EnvelopeCodec {
     const kind = envelope[0];
     if (kind !== PLAIN && kind !== WITH_KEY) throw corrupted(new Error(`unknown envelope kind ${kind}`));
     const start = kind === PLAIN ? 1 : 5 + readLength(envelope);
+    const end = envelope.length;
+    this.decoding = envelope;
+    this.copyForRetry = undefined;
     try {
-      return this.packr.unpack(envelope, { start, end: envelope.length });
+      const value: unknown = this.packr.unpack(envelope, { start, end });
+      const copy = this.copyForRetry as Buffer | undefined;
+      return copy === undefined ? value : this.packr.unpack(copy, { start, end });
     } catch (cause) {
       throw corrupted(cause);
+    } finally {
+      this.decoding = undefined;
+      this.copyForRetry = undefined;
     }
   }
 }

@@ -279,7 +279,11 @@ export class CacheEnvironment {
     this.commitGuarded = true;
     setImmediate(() => {
       this.commitGuarded = false;
-      this.db.root.committed.then(undefined, () => undefined);
+      // Both callbacks: lmdb calls the first unchecked after a conditional write.
+      this.db.root.committed.then(
+        () => undefined,
+        () => undefined,
+      );
     });
   }
 

@@ -36,7 +36,8 @@ export class LmdbCacheError extends Error {
 
 /** Shortens a key for error messages so a huge or sensitive key never lands whole in a log. */
 export function describeKey(key: unknown): string {
-  if (typeof key !== 'string') return `a ${key === null ? 'null' : typeof key}`;
+  if (key === null || key === undefined) return String(key);
+  if (typeof key !== 'string') return `a ${typeof key}`;
   const shown = key.length > 40 ? `${key.slice(0, 40)}… (${key.length} chars)` : key;
   return JSON.stringify(shown);
 }

@@ -333,11 +333,9 @@ export class LmdbStore {
     const { defaultTtlMs, now } = this.handle.options;
     const expiry = resolveExpiry(ttlMs, defaultTtlMs, now);
     const dbKey = toDbKey(this.ns, key);
-    const envelope =
-      expiry === 'remove'
-        ? undefined
-        : this.handle.environment.codec.encode(value, isHashed(dbKey) ? key : undefined);
-    return { key, dbKey, expiry, envelope };
+    // Encoded even when the TTL removes the key: a value that cannot be cached is rejected either way.
+    const envelope = this.handle.environment.codec.encode(value, isHashed(dbKey) ? key : undefined);
+    return { key, dbKey, expiry, envelope: expiry === 'remove' ? undefined : envelope };
   }
 
   private apply(environment: CacheEnvironment, write: PreparedWrite): void {

@@ -122,3 +122,30 @@ describe('values that cannot be cached', () => {
     expect(await store.get('keep')).toBe('original');
   });
 });
+
+describe('values read before their shape is loaded', () => {
+  it('keep a Buffer nested in an object a Buffer on the first read after reopening', async () => {
+    const path = tempDir();
+    const writer = await LmdbStore.open({ path });
+    await writer.set('k', { a: 1, body: Buffer.from('hello') });
+    await writer.close();
+    // A new environment knows no shapes yet: they load from `meta` in the middle of decoding the value.
+    const reader = await LmdbStore.open({ path, readCacheEntries: 0 });
+    const { body } = (await reader.get('k')) as { body: Buffer };
+    expect(Buffer.isBuffer(body)).toBe(true);
+    expect(body.toString()).toBe('hello');
+    await reader.close();
+  });
+});
+
+describe('a TTL that removes the key', () => {
+  it('still rejects a value that cannot be cached, and leaves the stored one', async () => {
+    const store = await LmdbStore.open({ path: tempDir() });
+    await store.set('k', 'kept');
+    await expect(store.set('k', { f: () => 1 }, 0)).rejects.toMatchObject({
+      code: 'ERR_VALUE_NOT_SERIALIZABLE',
+    });
+    expect(await store.get('k')).toBe('kept');
+    await store.close();
+  });
+});
