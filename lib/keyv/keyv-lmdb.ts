@@ -53,14 +53,14 @@ export class KeyvLmdb extends EventEmitter implements KeyvStoreAdapter {
     return (await this.view()).getMany(keys);
   }
 
-  /** Stores `value` under `key`; `ttl` in ms (omitted: the engine's `defaultTtlMs`, else never). */
-  set(key: string, value: unknown, ttl?: number): Promise<boolean> {
+  /**
+   * Stores `value` under `key`; `ttl` in ms (omitted: the engine's `defaultTtlMs`, else never). Resolves to
+   * nothing, which Keyv reads as success (it maps a non-boolean result to `true`).
+   */
+  set(key: string, value: unknown, ttl?: number): Promise<void> {
     // Not async, as get(): once open, a set costs one promise, not three.
     const view = this.openView();
-    const setting = view
-      ? view.set(key, value, ttl)
-      : this.view().then((opened) => opened.set(key, value, ttl));
-    return setting.then(() => true);
+    return view ? view.set(key, value, ttl) : this.view().then((opened) => opened.set(key, value, ttl));
   }
 
   /** Stores every entry in one atomic write; `ttl` in ms per entry. */

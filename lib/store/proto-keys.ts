@@ -36,11 +36,17 @@ export function escapeProtoKeys(value: unknown): unknown {
   return hasProtoKey(value, 0) ? escape(value, 0) : value;
 }
 
+// Plain loops: this runs on every set, and most values have no such key.
 function hasProtoKey(value: unknown, depth: number): boolean {
-  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return false;
-  if (Array.isArray(value)) return value.some((item) => hasProtoKey(item, depth + 1));
-  if (value instanceof Map) return [...value.values()].some((item) => hasProtoKey(item, depth + 1));
-  if (value instanceof Set) return [...value].some((item) => hasProtoKey(item, depth + 1));
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasProtoKey(value[i], depth + 1)) return true;
+    return false;
+  }
+  if (value instanceof Map || value instanceof Set) {
+    for (const item of value.values()) if (hasProtoKey(item, depth + 1)) return true;
+    return false;
+  }
   if (!isPlainObject(value)) return false;
   if (Object.hasOwn(value, '__proto__')) return true;
   for (const key in value) if (hasProtoKey((value as Record<string, unknown>)[key], depth + 1)) return true;
