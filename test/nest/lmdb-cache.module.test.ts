@@ -181,6 +181,26 @@ describe('LmdbCacheModule configuration', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('passes refreshThreshold (ms) to cache-manager: wrap() refreshes an entry with less time left', async () => {
+    const refreshed = async (refreshThreshold?: number) => {
+      const app = await start({
+        imports: [LmdbCacheModule.forRoot({ path: tempDir(), refreshThreshold, ...QUIET })],
+      });
+      const cache = app.get<Cache>(CACHE_MANAGER);
+      const events: unknown[] = [];
+      cache.on('refresh', (event) => events.push(event));
+      let calls = 0;
+      const load = async () => ++calls;
+      await cache.wrap('k', load, 10_000);
+      expect(await cache.wrap('k', load, 10_000)).toBe(1); // served from the cache either way
+      await new Promise((resolve) => setImmediate(resolve)); // the background refresh settles
+      await stop(app);
+      return { calls, events: events.length };
+    };
+    expect(await refreshed(20_000)).toEqual({ calls: 2, events: 1 }); // 10 s left < 20 s: refreshed
+    expect(await refreshed(undefined)).toEqual({ calls: 1, events: 0 });
+  });
+
   it('writes through to lower tiers given in `stores`', async () => {
     const lower = new Keyv();
     const app = await start({
