@@ -1,4 +1,14 @@
-import { closeSync, fstatSync, openSync, readSync, renameSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  renameSync,
+} from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { LmdbCacheError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -14,6 +24,9 @@ const LAST_PAGE_AT = 120;
 const TXN_ID_AT = 128;
 const META_BYTES = 136;
 
+const LOOKS = 3;
+const LOOK_INTERVAL_MS = 25;
+
 /** The files of an LMDB environment, moved aside together when the data file is damaged. */
 const ENVIRONMENT_FILES = ['data.mdb', 'lock.mdb'];
 
@@ -24,10 +37,17 @@ const ENVIRONMENT_FILES = ['data.mdb', 'lock.mdb'];
  * `onCorruption: 'throw'` nothing is moved and it throws.
  * @throws LmdbCacheError `ERR_CORRUPTED` naming the path (with `onCorruption: 'throw'`).
  */
-export function checkDataFile(path: string, options: ResolvedOptions): void {
+export async function checkDataFile(path: string, options: ResolvedOptions): Promise<void> {
   const file = join(path, 'data.mdb');
-  const damage = damageOf(file);
-  if (damage === undefined) return;
+  // Other processes may be writing the file right now: a damaged file stays damaged, while a torn read of
+  // a meta page being rewritten does not, so a damage verdict must hold over several looks.
+  let damage = damageOf(file);
+  for (let look = 1; damage !== undefined && look < LOOKS; look++) {
+    await sleep(LOOK_INTERVAL_MS);
+    damage = damageOf(file);
+  }
+  // A file another live process has mapped is in use, so lmdb reads it fine there: never move it away.
+  if (damage === undefined || mappedByOtherProcess(file)) return;
   if (options.onCorruption === 'throw') {
     throw new LmdbCacheError('ERR_CORRUPTED', `the cache data file ${file} is damaged: ${damage}`);
   }
@@ -54,14 +74,14 @@ function damageOf(file: string): string | undefined {
     throw error;
   }
   try {
-    const size = fstatSync(fd).size;
-    if (size === 0) return undefined;
+    if (fstatSync(fd).size === 0) return undefined;
     const first = readMeta(fd, 0);
-    if (first === undefined) return `${size} bytes, no valid first meta page`;
+    if (first === undefined) return `${fstatSync(fd).size} bytes, no valid first meta page`;
     const pageSize = first.pageSize;
-    if (size < 2 * pageSize) return `${size} bytes, shorter than its two meta pages`;
     const second = readMeta(fd, pageSize);
-    if (second === undefined) return 'no valid second meta page';
+    if (second === undefined) return `${fstatSync(fd).size} bytes, no valid second meta page`;
+    // The size is read after the meta pages: writers extend the file before a meta page points past it.
+    const size = fstatSync(fd).size;
     // The older meta's last page must exist; the newer one's pages may still be free at the file's end.
     const older = first.txnId < second.txnId ? first : second;
     if (size < (older.lastPage + 1) * pageSize) {
@@ -71,6 +91,24 @@ function damageOf(file: string): string | undefined {
   } finally {
     closeSync(fd);
   }
+}
+
+// Linux only (elsewhere: false), and only reached when the file looks damaged.
+function mappedByOtherProcess(file: string): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid);
+  } catch {
+    return false;
+  }
+  const target = ` ${realpathSync(file)}\n`;
+  return pids.some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/maps`, 'utf8').includes(target);
+    } catch {
+      return false; // ended meanwhile, or not ours to read
+    }
+  });
 }
 
 interface Meta {

@@ -58,7 +58,7 @@ export function prepareDirectory(path: string, mode: number): string {
 export async function openDatabases(path: string, options: ResolvedOptions): Promise<Databases> {
   let root: RootDatabase | undefined;
   try {
-    checkDataFile(path, options);
+    await checkDataFile(path, options);
     createFiles(path, options.fileMode);
     root = open({
       path,
