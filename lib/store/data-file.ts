@@ -76,12 +76,12 @@ function damageOf(file: string): string | undefined {
   try {
     if (fstatSync(fd).size === 0) return undefined;
     const first = readMeta(fd, 0);
-    if (first === undefined) return `${fstatSync(fd).size} bytes, no valid first meta page`;
-    const pageSize = first.pageSize;
-    const second = readMeta(fd, pageSize);
-    if (second === undefined) return `${fstatSync(fd).size} bytes, no valid second meta page`;
+    const second = first && readMeta(fd, first.pageSize);
     // The size is read after the meta pages: writers extend the file before a meta page points past it.
     const size = fstatSync(fd).size;
+    if (first === undefined) return `${size} bytes, no valid first meta page`;
+    if (second === undefined) return `${size} bytes, no valid second meta page`;
+    const pageSize = first.pageSize;
     // The older meta's last page must exist; the newer one's pages may still be free at the file's end.
     const older = first.txnId < second.txnId ? first : second;
     if (size < (older.lastPage + 1) * pageSize) {

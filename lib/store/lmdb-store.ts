@@ -14,7 +14,6 @@ import {
 } from './keys.js';
 import { resolveOptions, type LmdbStoreOptions, type ResolvedOptions } from './options.js';
 import { snapshot, type LmdbStoreStats } from './stats.js';
-import { MAX_CACHED_BYTES } from './read-cache.js';
 import { NEVER, isExpired, resolveExpiry, type Expiry } from './ttl.js';
 
 /** One entry of {@link LmdbStore.setMany}. `ttlMs` as in {@link LmdbStore.set}. */
@@ -364,8 +363,13 @@ export class LmdbStore {
     environment.counters.hits++;
     const size = envelope.length;
     const value = environment.codec.decode(envelope);
-    if (!environment.lastWasPending && size <= MAX_CACHED_BYTES) {
-      environment.readCache.remember(this.ns, key, { value, expiresAt: environment.lastExpiresAt, dbKey });
+    if (!environment.lastWasPending) {
+      environment.readCache.remember(
+        this.ns,
+        key,
+        { value, expiresAt: environment.lastExpiresAt, dbKey },
+        size,
+      );
     }
     environment.recordHit(this.ns, key, dbKey);
     return value;

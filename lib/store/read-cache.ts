@@ -9,7 +9,7 @@ export interface CachedEntry {
 }
 
 /** Entries whose envelope is larger than this are not kept: big values would crowd out many small ones. */
-export const MAX_CACHED_BYTES = 16 * 1024;
+const MAX_CACHED_BYTES = 16 * 1024;
 
 // lmdb-js has `env.info()` on the root database but leaves it out of its types.
 interface EnvironmentInfo {
@@ -47,9 +47,12 @@ export class ReadCache {
     return this.namespaces.get(namespace)?.get(key);
   }
 
-  /** Keeps an entry just read from lmdb and decoded (in this turn, after {@link get} missed). */
-  remember(namespace: string, key: string, entry: CachedEntry): void {
-    if (this.capacity === 0) return;
+  /**
+   * Keeps an entry just read from lmdb and decoded (in this turn, after {@link get} missed), unless its
+   * envelope was larger than 16 KB.
+   */
+  remember(namespace: string, key: string, entry: CachedEntry, envelopeBytes: number): void {
+    if (this.capacity === 0 || envelopeBytes > MAX_CACHED_BYTES) return;
     if (this.size >= this.capacity) this.forgetAll();
     let keys = this.namespaces.get(namespace);
     if (!keys) this.namespaces.set(namespace, (keys = new Map()));

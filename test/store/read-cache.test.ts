@@ -1,12 +1,11 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { nextTurn } from '../../lib/store/expiry-index.js';
 import { LmdbCacheError, LmdbStore } from '../../lib/store/index.js';
 import { runFixture } from '../helpers/child.js';
 import { QUIET } from '../helpers/raw-lmdb.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 afterAll(removeTempDirs);
-
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('read cache (recently read entries kept decoded in this process)', () => {
   it('serves a repeated get from memory: the very object of the first get comes back', async () => {

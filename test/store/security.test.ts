@@ -1,12 +1,11 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createKeyv } from '../../lib/keyv/index.js';
+import { nextTurn } from '../../lib/store/expiry-index.js';
 import { LmdbCacheError, LmdbStore } from '../../lib/store/index.js';
 import { QUIET } from '../helpers/raw-lmdb.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 afterAll(removeTempDirs);
-
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('values with prototype-related keys', () => {
   const hostile = () =>
