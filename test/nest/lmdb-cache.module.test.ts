@@ -143,6 +143,24 @@ describe('LmdbCacheModule configuration', () => {
     expect(await app.get<Cache>(CACHE_MANAGER).get('k')).toBe(1);
   });
 
+  it('forRootAsync accepts useExisting: an options factory another module provides', async () => {
+    const path = tempDir();
+    @Injectable()
+    class SharedConfig {
+      createLmdbCacheOptions() {
+        return { path, ttl: 5_000, ...QUIET };
+      }
+    }
+    @Module({ providers: [SharedConfig], exports: [SharedConfig] })
+    class ConfigHolder {}
+    const app = await start({
+      imports: [LmdbCacheModule.forRootAsync({ imports: [ConfigHolder], useExisting: SharedConfig })],
+    });
+    await app.get<Cache>(CACHE_MANAGER).set('k', 1);
+    expect(await app.get<Cache>(CACHE_MANAGER).ttl('k')).toBeGreaterThan(Date.now());
+    expect(app.get<LmdbStore>(LMDB_STORE).stats().sets).toBe(1);
+  });
+
   it('isGlobal makes CACHE_MANAGER injectable in modules that do not import it', async () => {
     const app = await start({
       imports: [LmdbCacheModule.forRoot({ path: tempDir(), isGlobal: true, ...QUIET }), FeatureModule],
