@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LmdbStore } from '../../lib/store/index.js';
 import { finished, runFixture, startFixture, waitForLine } from '../helpers/child.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
@@ -23,6 +24,22 @@ describe('limits', () => {
         afterReopen: ['kept', 'written once space was freed'],
         warned: true,
       });
+    } finally {
+      execFileSync('umount', [dir]);
+    }
+  });
+
+  // Permissions do not stop root (as CI runs), a read-only mount does.
+  it('a directory that cannot be written, or created, gives ERR_OPEN_FAILED naming the path', async () => {
+    const dir = tempDir('read-only');
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', dir]);
+    try {
+      for (const path of [dir, join(dir, 'cache')]) {
+        const error = await LmdbStore.open({ path }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ name: 'LmdbCacheError', code: 'ERR_OPEN_FAILED' });
+        expect((error as Error).message).toContain(path);
+        expect((error as Error).cause).toBeInstanceOf(Error);
+      }
     } finally {
       execFileSync('umount', [dir]);
     }
