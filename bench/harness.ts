@@ -41,6 +41,14 @@ export interface Report {
   ratios: string[];
   /** Adds a `ms/rep (median)` column, for cases whose unit of work is the whole repetition (e.g. one sweep). */
   showMsPerRep?: boolean;
+  /** Figures that are not rates (bytes, ms), printed after `rows`; a report may have only these (`rows: []`). */
+  tables?: Table[];
+}
+
+/** A table of preformatted cells: the first column is text (left-aligned), the others numbers (right). */
+export interface Table {
+  header: string[];
+  rows: string[][];
 }
 
 /** Fewer than 3 repetitions gives no usable median or spread, so even `--quick` keeps 3. */
@@ -110,6 +118,19 @@ function summarise(name: string, results: readonly Repetition[]): Row {
   };
 }
 
+/** Median, minimum and maximum of some measurements, in their unit. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** The {@link Spread} of `values` (at least one). */
+export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) throw new RangeError('no values to summarise');
+  return { median: middle(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
 function middle(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -149,10 +170,25 @@ export function ratioLine(rows: readonly Row[], { label, ours, peer, as, target 
 }
 
 /**
- * The report as a markdown table (ops/s median, range, noise; ms per repetition if asked) followed by its
- * notes and ratios.
+ * The line `heap above empty: 4.7 MiB (target < 64 MiB) ok`, for a figure whose target is an upper bound.
+ * @param value and `limit` in `unit`; printed with one decimal
  */
-export function formatReport({ title, rows, notes, ratios, showMsPerRep = false }: Report): string {
+export function limitLine(label: string, value: number, limit: number, unit: string): string {
+  return `${label}: ${value.toFixed(1)} ${unit} (target < ${limit} ${unit}) ${value < limit ? 'ok' : 'MISSED'}`;
+}
+
+/**
+ * The report as markdown: the rate table (ops/s median, range, noise; ms per repetition if asked) when it has
+ * rows, then its other tables, notes and ratios.
+ */
+export function formatReport({
+  title,
+  rows,
+  notes,
+  ratios,
+  showMsPerRep = false,
+  tables = [],
+}: Report): string {
   const msColumn = showMsPerRep ? ['ms/rep (median)'] : [];
   const header = ['case', 'ops/rep', ...msColumn, 'ops/s (median)', 'min – max ops/s', '±'];
   const body = rows.map((r) => [
@@ -163,22 +199,25 @@ export function formatReport({ title, rows, notes, ratios, showMsPerRep = false 
     `${formatCount(r.min)} – ${formatCount(r.max)}`,
     `${r.halfRangePct.toFixed(1)}%`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i].length)));
-  // Text left, numbers right, so magnitudes line up by eye.
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`;
+  const rateTable = rows.length ? [formatTable({ header, rows: body }), ''] : [];
   return [
     `## ${title}`,
     '',
-    line(header),
-    rule,
-    ...body.map(line),
-    '',
+    ...rateTable,
+    ...tables.flatMap((table) => [formatTable(table), '']),
     ...notes.map((n) => `- ${n}`),
     ...(ratios.length ? ['', ...ratios] : []),
     '',
   ].join('\n');
+}
+
+function formatTable({ header, rows }: Table): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((cells) => cells[i].length)));
+  // Text left, numbers right, so magnitudes line up by eye.
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
 /**
@@ -197,6 +236,11 @@ export async function withTempDir<T>(prefix: string, body: (dir: string) => Prom
 /** `1234567.8` → `1,234,568`. */
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** `4_928_307` bytes → `4.7 MiB` (2^20 bytes). */
+export function formatMiB(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 function formatRatio(ratio: number): string {
