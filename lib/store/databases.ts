@@ -9,6 +9,11 @@ import type { ResolvedOptions } from './options.js';
 
 const SCHEMA_VERSION = 1;
 
+/** lmdb-js's default, in bytes: LZ4 gains little on smaller values. */
+const COMPRESSION_THRESHOLD = 1_000;
+/** A threshold no value reaches (lmdb's is an unsigned 32-bit byte count): compress nothing. */
+const NEVER = 0xffff_ffff;
+
 /**
  * The named databases of one cache directory. Nothing is stored in the root database.
  * - `entries`: `[namespace, key]` → envelope, lmdb version = expiry (0 = never)
@@ -30,7 +35,6 @@ export interface Databases {
 interface PathSettings {
   schema: number;
   durability: string;
-  compression: boolean;
 }
 
 /**
@@ -52,7 +56,7 @@ export function prepareDirectory(path: string, mode: number): string {
  * match those the cache was created with.
  * A damaged data file is moved aside first (see `checkDataFile`).
  * @throws LmdbCacheError `ERR_OPEN_FAILED` naming the path; `ERR_OPTIONS_MISMATCH` when another live
- *   process has the cache open with another durability or compression; `ERR_CORRUPTED` for a damaged
+ *   process has the cache open with another durability; `ERR_CORRUPTED` for a damaged
  *   data file with `onCorruption: 'throw'`.
  */
 export async function openDatabases(path: string, options: ResolvedOptions): Promise<Databases> {
@@ -64,13 +68,19 @@ export async function openDatabases(path: string, options: ResolvedOptions): Pro
       path,
       maxDbs: 8,
       maxReaders: options.maxReaders,
-      compression: options.compression,
       overlappingSync: options.durability === 'overlapping',
       noSync: options.durability === 'none',
     });
     const databases: Databases = {
       root,
-      entries: root.openDB({ name: 'entries', encoding: 'binary', useVersions: true }),
+      entries: root.openDB({
+        name: 'entries',
+        encoding: 'binary',
+        useVersions: true,
+        // Always set up, so every process reads compressed entries whatever its own option says (lmdb marks
+        // them; an envelope never starts with a marker byte); the option only decides what it writes.
+        compression: { threshold: options.compression ? COMPRESSION_THRESHOLD : NEVER },
+      }),
       expiry: root.openDB({ name: 'expiry', encoding: 'binary' }),
       recency: root.openDB({ name: 'recency', encoding: 'binary', useVersions: true }),
       lru: root.openDB({ name: 'lru', encoding: 'binary' }),
@@ -100,11 +110,7 @@ function createFiles(path: string, mode: number): void {
 
 async function checkSettings(databases: Databases, path: string, options: ResolvedOptions): Promise<void> {
   const { meta, root } = databases;
-  const mine: PathSettings = {
-    schema: SCHEMA_VERSION,
-    durability: options.durability,
-    compression: options.compression,
-  };
+  const mine: PathSettings = { schema: SCHEMA_VERSION, durability: options.durability };
   // ifNoExists: of two processes creating the cache at once, exactly one records its settings.
   if (meta.get('settings') === undefined)
     await meta.ifNoExists('settings', () => void meta.put('settings', mine));
@@ -115,10 +121,8 @@ async function checkSettings(databases: Databases, path: string, options: Resolv
       `the cache at ${path} has schema ${String(recorded.schema)}, this version reads ${SCHEMA_VERSION}`,
     );
   }
-  const differing = (['durability', 'compression'] as const).filter((name) => recorded[name] !== mine[name]);
-  if (differing.length === 0) return;
-  const describe = (settings: PathSettings) =>
-    differing.map((name) => `${name} = ${String(settings[name])}`).join(', ');
+  if (recorded.durability === mine.durability) return;
+  const describe = (settings: PathSettings) => `durability = ${settings.durability}`;
   const others = otherProcesses(root);
   if (others.length > 0) {
     throw new LmdbCacheError(

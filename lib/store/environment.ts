@@ -91,7 +91,8 @@ export class CacheEnvironment {
   /**
    * Opens (or joins) the environment at `options.path` and takes a reference on it.
    * @throws LmdbCacheError `ERR_OPEN_FAILED` naming the path when it cannot be created or opened;
-   *   `ERR_OPTIONS_MISMATCH` when it is open with other durability, compression, eviction or sweeping.
+   *   `ERR_OPTIONS_MISMATCH` when it is open with other durability, compression, eviction or sweeping
+   *   in this process, or with other durability in another.
    */
   static async acquire(options: ResolvedOptions): Promise<CacheEnvironment> {
     const path = prepareDirectory(options.path, options.directoryMode);

@@ -29,7 +29,10 @@ export interface LmdbStoreOptions {
   now?: () => number;
   /** See {@link Durability}. Default `'overlapping'`. Same in every process on the path. */
   durability?: Durability;
-  /** LZ4-compress values larger than 1 KB. Default `false`. Same in every process on the path. */
+  /**
+   * LZ4-compress values of 1,000 bytes or more (with lmdb's built-in dictionary). Default `false`. Processes on
+   * a path may differ, and it may change between deployments: every process reads compressed entries.
+   */
   compression?: boolean;
   /** Size of lmdb's reader table shared by all processes and threads on the path. Default 512. */
   maxReaders?: number;
