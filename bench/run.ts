@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --quick] [--only <scenario>]`: prints the machine, then each scenario's table. Scenarios run one after
- * another in this process, never concurrently, so they do not compete for the CPU or the disk.
+ * `npm run bench [-- --quick] [--only <scenario>]`: prints the machine, then each scenario's table, and
+ * records a run of all scenarios in bench/RESULTS.md (bench/RESULTS-quick.md with --quick). Scenarios run
+ * one after another, never concurrently, so they do not compete for the CPU or the disk.
  */
-import { readFile } from 'node:fs/promises';
-import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { formatReport, type Scenario } from './harness.js';
+import { describeMachine } from './machine.js';
 import { runCacheManagerBench } from './cache-manager.bench.js';
 import { runEvictionBench } from './eviction.bench.js';
 import { runHttpBench } from './http.bench.js';
@@ -30,22 +31,29 @@ const quick = values.quick;
 const selected = SCENARIOS.filter((scenario) => values.only === undefined || scenario.name === values.only);
 if (selected.length === 0) throw new Error(`no scenario named ${values.only}; see SCENARIOS in bench/run.ts`);
 
-// Figures only compare within one machine and versions, so print them with every run.
-const lmdbPackage = JSON.parse(
-  await readFile(new URL('../node_modules/lmdb/package.json', import.meta.url), 'utf8'),
-) as { version: string };
-const cpu = cpus();
-console.log('# nestjs-lmdb-cache benchmarks');
-console.log('');
-console.log(`- mode: ${quick ? 'quick' : 'full'}`);
-console.log(`- cpu: ${cpu[0]?.model ?? 'unknown'} × ${cpu.length}`);
-console.log(`- memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB; os: ${platform()} ${release()} ${arch()}`);
-console.log(`- node ${process.version}, lmdb ${lmdbPackage.version}; data in ${tmpdir()}`);
-console.log('');
+// Figures only compare within one machine and versions, so every run prints them and records them.
+const lines = [
+  '# nestjs-lmdb-cache benchmarks',
+  '',
+  `- command: \`npm run bench${quick ? ' -- --quick' : ''}\` (${quick ? 'quick: smaller data sets' : 'full'})`,
+  ...describeMachine(),
+  '',
+];
+console.log(lines.join('\n'));
 
 const started = performance.now();
 for (const scenario of selected) {
   process.stderr.write(`${scenario.name}:\n`);
-  console.log(formatReport(await scenario.run({ quick })));
+  const report = formatReport(await scenario.run({ quick }));
+  console.log(report);
+  lines.push(report);
 }
-console.log(`(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+const total = `(total ${((performance.now() - started) / 1000).toFixed(1)} s)`;
+console.log(total);
+// A run of every scenario is recorded: the full one is what the README quotes; a quick one goes beside it,
+// so trying the command never overwrites published figures. A single scenario (--only) is not recorded.
+if (values.only === undefined) {
+  const file = new URL(quick ? 'RESULTS-quick.md' : 'RESULTS.md', import.meta.url);
+  await writeFile(file, [...lines, total, ''].join('\n'));
+  console.log(`written to bench/${quick ? 'RESULTS-quick.md' : 'RESULTS.md'}`);
+}
