@@ -1,0 +1,144 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { collectOutput, startFixture } from './child.js';
+import type { ReadRequest } from './fixtures/read-loop.js';
+import {
+  formatCount,
+  measure,
+  ratioLine,
+  type BenchOptions,
+  type Case,
+  type Report,
+  type Repetition,
+} from './harness.js';
+import { sharedCache, sharedCacheNote } from './shared-cache.js';
+
+interface Sizes {
+  /** Wall-clock ms each reader reads per repetition. */
+  windowMs: number;
+  reps: number;
+}
+
+const FULL: Sizes = { windowMs: 2_000, reps: 5 };
+const QUICK: Sizes = { windowMs: 500, reps: 3 };
+/** How long a reader may take to start, open the cache and warm up, in ms. */
+const START_TIMEOUT_MS = 30_000;
+const KINDS: readonly ReadRequest['keys'][] = ['cold', 'hot'];
+
+/** A running read-loop.ts child. */
+interface Reader {
+  child: ChildProcess;
+  /** Reads as asked; resolves with the child's reads and its own wall-clock ms. */
+  read(request: ReadRequest): Promise<{ reads: number; ms: number }>;
+}
+
+/**
+ * Read throughput of 1 and of 2 processes reading the shared 1,000,000-entry cache at once, each its own
+ * Node process with its own LmdbStore on the one path. LMDB readers take no lock, so on a machine with 2
+ * free cores 2 processes should read close to twice as much as 1. Rates are gets per second, summed over
+ * the processes.
+ */
+export async function runProcessesBench({ quick }: BenchOptions): Promise<Report> {
+  const sizes = quick ? QUICK : FULL;
+  const cache = await sharedCache();
+  // Started once and driven round by round: a tsx child takes ~0.5 s to start, more than a quick round.
+  const readers: Reader[] = [];
+  try {
+    const started = await Promise.allSettled(
+      [1, 2].map((seed) => startReader(cache.path, cache.entries, seed)),
+    );
+    for (const result of started) if (result.status === 'fulfilled') readers.push(result.value);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
+    const cases: Case[] = KINDS.flatMap((keys) =>
+      [1, 2].map((count) => ({
+        name: caseName(count, keys),
+        repetition: () => readTogether(readers.slice(0, count), { keys, ms: sizes.windowMs }),
+      })),
+    );
+    // The readers warmed up before reporting ready, so no unrecorded round is needed.
+    const rows = await measure(cases, { reps: sizes.reps, warmup: 0 });
+    return {
+      title: `read scaling: 1 and 2 processes on one ${formatCount(cache.entries)}-entry cache`,
+      rows,
+      notes: [
+        sharedCacheNote(cache),
+        'Each reader is a Node child process (`node --import tsx bench/fixtures/read-loop.ts`) with its own ' +
+          '`LmdbStore.open()` (default options, so a 10,000-entry read cache per process) on the one path. ' +
+          `The readers start, open the cache and warm up for 300 ms per kind before the rounds; then in each ` +
+          `round the parent asks 1 or 2 of them to read for ${sizes.windowMs} ms at once (over IPC) and ` +
+          'sums their gets per second, each measured with its own clock. The parent idles meanwhile.',
+        'Every read is `await store.get(key)` and must hit (checked). cold: keys drawn at random from all ' +
+          `${formatCount(cache.entries)} entries (200,000 per reader, a different draw for each), so ~99% of ` +
+          'gets miss the read cache and look the key up in lmdb (B-tree search on the memory map and msgpack ' +
+          'decode). hot: 1,000 keys per reader, read over and over: served from the read cache, the ' +
+          'ceiling of one process.',
+        `${sizes.reps} recorded rounds per case, interleaved round by round. This machine has 2 cores, so ` +
+          '2x is the ceiling, reached only if nothing else runs; ± is half the min–max range, as % of the median.',
+        ...(quick
+          ? [
+              `quick mode: ${QUICK.windowMs} ms windows and ${QUICK.reps} rounds (full: ${FULL.windowMs} ms, ${FULL.reps}).`,
+            ]
+          : []),
+      ],
+      ratios: KINDS.map((keys) =>
+        ratioLine(rows, {
+          label: `${keys} reads, scaling`,
+          ours: caseName(2, keys),
+          peer: caseName(1, keys),
+          as: '2-process total / 1 process',
+        }),
+      ),
+    };
+  } finally {
+    await Promise.all(readers.map(stopReader));
+  }
+}
+
+function caseName(count: number, keys: ReadRequest['keys']): string {
+  return `${count} process${count === 1 ? '' : 'es'}, ${keys} (total)`;
+}
+
+/** One repetition: every reader reads for the same window at once; ops/s is the sum of their rates. */
+async function readTogether(readers: readonly Reader[], request: ReadRequest): Promise<Repetition> {
+  const results = await Promise.all(readers.map((reader) => reader.read(request)));
+  const ops = results.reduce((sum, r) => sum + r.reads, 0);
+  const rate = results.reduce((sum, r) => sum + (r.reads * 1000) / r.ms, 0);
+  // The ms that makes ops / ms the summed rate: each reader timed its own window.
+  return { ops, ms: (ops * 1000) / rate };
+}
+
+async function startReader(path: string, entries: number, seed: number): Promise<Reader> {
+  const child = startFixture('read-loop', [path, String(entries), String(seed)], { ipc: true });
+  const output = collectOutput(child);
+  const failure = new Promise<never>((_, fail) => {
+    child.once('exit', (code, signal) =>
+      fail(new Error(`reader ${seed} ended (${code ?? signal}):\n${output.stderr}`)),
+    );
+  });
+  failure.catch(() => undefined); // observed by whichever wait is pending when it ends
+  const message = () => Promise.race([once(child, 'message').then(([value]) => value as unknown), failure]);
+  const timeout = setTimeout(() => child.kill(), START_TIMEOUT_MS);
+  try {
+    const ready = await message();
+    if (ready !== 'ready') throw new Error(`reader ${seed} said ${JSON.stringify(ready)}`);
+  } finally {
+    clearTimeout(timeout);
+  }
+  return {
+    child,
+    read: async (request) => {
+      const reply = message();
+      child.send(request);
+      return (await reply) as { reads: number; ms: number };
+    },
+  };
+}
+
+/** Disconnects a reader (it then closes its store and exits) and waits until it has exited. */
+async function stopReader({ child }: Reader): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  // 'exit', not 'close': after a disconnect this parent starts, Node never emits 'close' for the child.
+  const exited = once(child, 'exit');
+  child.disconnect();
+  await exited;
+}
