@@ -1,0 +1,163 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { open } from 'lmdb';
+import { runFixture } from './child.js';
+import type { FillResult } from './shared-cache.js';
+import { sharedCache, sharedCacheNote } from './shared-cache.js';
+import { formatCount, formatMiB, withTempDir, type BenchOptions, type Report } from './harness.js';
+import { entryValue } from './fixtures/entries.js';
+
+/** Entries of each cache of larger values: enough pages that per-entry figures settle, cheap to write. */
+const LARGE_ENTRIES = { full: 20_000, quick: 5_000 };
+/**
+ * JSON sizes of the larger values, in bytes. 2 KB is just past the largest value LMDB keeps inside a 4 KiB
+ * leaf page (~2,000 bytes with its key), so each such value takes a whole overflow page: the worst case.
+ */
+const LARGE_VALUE_BYTES = [2_048, 4_096];
+/** Entries whose stored size is averaged. */
+const SAMPLE = 1_000;
+
+/** What one cache directory takes, in bytes, and how lmdb lays it out. */
+interface Footprint {
+  name: string;
+  entries: number;
+  /** JSON size of one value, the size a user would think of. */
+  valueJsonBytes: number;
+  /** Mean bytes lmdb stores as the value of an entry (the engine's msgpack envelope), over a sample. */
+  storedBytes: number;
+  /** data.mdb's length. */
+  fileBytes: number;
+  /** data.mdb's allocated blocks × 512: what it takes on the disk. */
+  diskBytes: number;
+  /** Pages of the `entries` B-tree (branch, leaf, overflow) × page size. */
+  treeBytes: number;
+  /** Leaf pages of the `entries` B-tree (values too large for a leaf are on overflow pages). */
+  leafPages: number;
+}
+
+/**
+ * Disk space per entry of a filled cache: the data file's allocated size over its entries, for the shared
+ * 1,000,000-entry cache of ~100-byte values and a smaller one of 4 KB values. Figures in bytes.
+ */
+export async function runDiskBench({ quick }: BenchOptions): Promise<Report> {
+  const cache = await sharedCache();
+  const small = await footprint(`~100-byte values (the shared cache)`, cache.path, cache.entries, 100);
+  const largeEntries = quick ? LARGE_ENTRIES.quick : LARGE_ENTRIES.full;
+  const footprints = [small];
+  for (const bytes of LARGE_VALUE_BYTES) footprints.push(await largeFootprint(largeEntries, bytes));
+  return {
+    title: 'disk: data file bytes per entry',
+    rows: [],
+    tables: [
+      {
+        header: [
+          'cache',
+          'entries',
+          'value as JSON (B)',
+          'stored value (B)',
+          'data.mdb on disk',
+          'on disk / entry (B)',
+          'B-tree pages / entry (B)',
+        ],
+        rows: footprints.map((f) => [
+          f.name,
+          formatCount(f.entries),
+          formatCount(f.valueJsonBytes),
+          f.storedBytes.toFixed(0),
+          formatMiB(f.diskBytes),
+          formatCount(f.diskBytes / f.entries),
+          formatCount(f.treeBytes / f.entries),
+        ]),
+      },
+    ],
+    notes: [
+      sharedCacheNote(cache),
+      `The 2 KB and 4 KB caches: ${formatCount(largeEntries)} entries each, written the same way ` +
+        '(bench/fixtures/fill-cache.ts) into a fresh directory, values the same record padded with varied ' +
+        'text to that size of JSON.' +
+        (quick
+          ? ` quick mode: ${formatCount(LARGE_ENTRIES.quick)} entries (full: ${formatCount(LARGE_ENTRIES.full)}).`
+          : ''),
+      'on disk: `stat(data.mdb).blocks × 512` over the entries (data.mdb length: ' +
+        footprints.map((f) => `${formatMiB(f.fileBytes)}`).join(', ') +
+        '). stored value: mean length lmdb holds for the first ' +
+        `${formatCount(SAMPLE)} entries, the engine's envelope (msgpack with structures shared across ` +
+        'entries), read through a read-only raw lmdb handle after every writer closed. B-tree pages: the ' +
+        '`entries` database’s branch, leaf and overflow pages × page size; the rest of the file is the ' +
+        'other databases (expiry index, meta) and pages freed by earlier transactions for reuse.',
+      'Each entry also costs LMDB a node header, its key (`[namespace, key]` in ordered-binary) and an ' +
+        '8-byte version (the expiry); B-tree pages split at half, so leaves are partly empty (entries per ' +
+        `4 KiB leaf page: ${footprints.map((f) => (f.entries / f.leafPages).toFixed(1)).join(', ')}). A ` +
+        'value too large for half a leaf page goes to overflow pages of its own, rounded up to whole 4 KiB pages.',
+    ],
+    ratios: footprints.map(
+      (f) =>
+        `${f.name}: ${formatCount(f.diskBytes / f.entries)} bytes on disk per entry = ` +
+        `${(f.diskBytes / f.entries / f.valueJsonBytes).toFixed(1)}x the value's JSON, ` +
+        `${(f.diskBytes / f.entries / f.storedBytes).toFixed(1)}x the stored value`,
+    ),
+  };
+}
+
+/** Writes `entries` values of `bytes` of JSON into a fresh cache and measures it. */
+function largeFootprint(entries: number, bytes: number): Promise<Footprint> {
+  return withTempDir('bench-disk', async (dir) => {
+    process.stderr.write(`  writing ${formatCount(entries)} entries of ${bytes} bytes …`);
+    const filled = await runFixture<FillResult>('fill-cache', [dir, String(entries), String(bytes)], {
+      nodeArgs: ['--expose-gc'],
+    });
+    process.stderr.write(' done\n');
+    return footprint(`~${bytes / 1024} KB values`, dir, filled.entries, bytes);
+  });
+}
+
+async function footprint(
+  name: string,
+  path: string,
+  entries: number,
+  valueBytes: number,
+): Promise<Footprint> {
+  const file = await stat(join(path, 'data.mdb'));
+  const { storedBytes, treeBytes, leafPages } = await inspect(path);
+  return {
+    name,
+    entries,
+    valueJsonBytes: JSON.stringify(entryValue(0, valueBytes)).length,
+    storedBytes,
+    fileBytes: file.size,
+    diskBytes: file.blocks * 512,
+    treeBytes,
+    leafPages,
+  };
+}
+
+// lmdb-js returns these from getStats() but types it `{}`.
+interface TreeStats {
+  pageSize: number;
+  treeBranchPageCount: number;
+  treeLeafPageCount: number;
+  overflowPages: number;
+}
+
+/** Mean stored value length over a sample, and the `entries` B-tree's size, read without the engine. */
+async function inspect(path: string): Promise<{ storedBytes: number; treeBytes: number; leafPages: number }> {
+  const root = open({ path, readOnly: true });
+  try {
+    const entries = root.openDB({ name: 'entries', encoding: 'binary', useVersions: true });
+    let count = 0;
+    let bytes = 0;
+    for (const { value } of entries.getRange({ limit: SAMPLE })) {
+      count++;
+      bytes += (value as Buffer).length;
+    }
+    const tree = entries.getStats() as TreeStats;
+    const pages = tree.treeBranchPageCount + tree.treeLeafPageCount + tree.overflowPages;
+    return {
+      storedBytes: bytes / count,
+      treeBytes: pages * tree.pageSize,
+      leafPages: tree.treeLeafPageCount,
+    };
+  } finally {
+    await root.close();
+  }
+}
