@@ -12,6 +12,10 @@ import { runEvictionBench } from './eviction.bench.js';
 import { runHttpBench } from './http.bench.js';
 import { runStoreBench } from './store.bench.js';
 import { runSweepBench } from './sweep.bench.js';
+import { runDiskBench } from './disk.bench.js';
+import { runFirstHitBench } from './first-hit.bench.js';
+import { runMemoryBench } from './memory.bench.js';
+import { runProcessesBench } from './processes.bench.js';
 
 /** Add new scenario modules here; they run in this order. */
 const SCENARIOS: readonly { name: string; run: Scenario }[] = [
@@ -20,6 +24,11 @@ const SCENARIOS: readonly { name: string; run: Scenario }[] = [
   { name: 'eviction', run: runEvictionBench },
   { name: 'cache-manager 7', run: runCacheManagerBench },
   { name: 'http', run: runHttpBench },
+  // These four share one 1,000,000-entry cache, built by whichever of them runs first (bench/shared-cache.ts).
+  { name: 'processes', run: runProcessesBench },
+  { name: 'memory', run: runMemoryBench },
+  { name: 'first-hit', run: runFirstHitBench },
+  { name: 'disk', run: runDiskBench },
 ];
 
 const { values } = parseArgs({
