@@ -20,7 +20,7 @@ export interface SharedCache {
 }
 
 /** What bench/fixtures/fill-cache.ts prints. */
-export interface FillResult {
+interface FillResult {
   /** Wall-clock ms of writing and flushing. */
   fillMs: number;
   /** Entries lmdb counts afterwards. */
@@ -63,7 +63,7 @@ export function sharedCacheNote({ entries, fillMs }: SharedCache): string {
     "(one object each), no TTL, stored as a NestJS app stores them: in the engine namespace 'keyv' as " +
     "Keyv's `{ value, expires }`. Default options. Written once per run by a child process " +
     `(bench/fixtures/fill-cache.ts: engine setMany of 10,000 entries, each flushed; ` +
-    `${(fillMs / 1000).toFixed(1)} s) and shared by the processes, memory, open and disk scenarios. Its ` +
+    `${(fillMs / 1000).toFixed(1)} s) and shared by the processes, memory, first-hit and disk scenarios. Its ` +
     'file was just written, so it is in the OS page cache: no scenario waits for the disk (a cold page ' +
     'cache needs root to drop).'
   );
