@@ -7,6 +7,11 @@ import { formatCount, formatMiB, withTempDir, type BenchOptions, type Report } f
 import { entryValue, NAMESPACE } from './fixtures/entries.js';
 import { fill } from './fixtures/fill.js';
 
+/**
+ * Entries of the cache of ~100-byte values written in random order. Random writes dirty pages all over the
+ * tree, so the fill is slower and quick mode writes fewer.
+ */
+const RANDOM_ENTRIES = { full: 1_000_000, quick: 100_000 };
 /** Entries of each cache of larger values: enough pages that per-entry figures settle, cheap to write. */
 const LARGE_ENTRIES = { full: 20_000, quick: 5_000 };
 /**
@@ -37,14 +42,18 @@ interface Footprint {
 
 /**
  * Disk space per entry of a filled cache: the data file's allocated size over its entries, for the shared
- * 1,000,000-entry cache of ~100-byte values and a smaller one of 4 KB values. Figures in bytes.
+ * 1,000,000-entry cache of ~100-byte values, the same values written in random order, and smaller caches of
+ * 2 KB and 4 KB values. Figures in bytes.
  */
 export async function runDiskBench({ quick }: BenchOptions): Promise<Report> {
   const cache = await sharedCache();
   const small = await footprint(`~100-byte values (the shared cache)`, cache.path, cache.entries, 100);
+  const randomEntries = quick ? RANDOM_ENTRIES.quick : RANDOM_ENTRIES.full;
   const largeEntries = quick ? LARGE_ENTRIES.quick : LARGE_ENTRIES.full;
-  const footprints = [small];
-  for (const bytes of LARGE_VALUE_BYTES) footprints.push(await largeFootprint(largeEntries, bytes));
+  const footprints = [small, await writtenFootprint(randomEntries, 100, 'random')];
+  for (const bytes of LARGE_VALUE_BYTES) {
+    footprints.push(await writtenFootprint(largeEntries, bytes, 'ascending'));
+  }
   return {
     title: 'disk: data file bytes per entry',
     rows: [],
@@ -72,11 +81,16 @@ export async function runDiskBench({ quick }: BenchOptions): Promise<Report> {
     ],
     notes: [
       sharedCacheNote(cache),
-      `The 2 KB and 4 KB caches: ${formatCount(largeEntries)} entries each, written the same way ` +
-        '(bench/fixtures/fill.ts, in the bench process) into a fresh directory, values the same record padded with varied ' +
-        'text to that size of JSON.' +
+      'The shared cache was written in ascending order of i (runs of ascending keys, so each ' +
+        'transaction fills a few pages). "random order": the same entries, ' +
+        `${formatCount(randomEntries)} of them, written in a random order, as keys reach a real cache; the ` +
+        `2 KB and 4 KB caches: ${formatCount(largeEntries)} entries each, in ascending order, values the ` +
+        'same record padded with varied text to that size of JSON. Each written into a fresh directory by ' +
+        'bench/fixtures/fill.ts in the bench process (setMany of 10,000 entries, each flushed).' +
         (quick
-          ? ` quick mode: ${formatCount(LARGE_ENTRIES.quick)} entries (full: ${formatCount(LARGE_ENTRIES.full)}).`
+          ? ` quick mode: ${formatCount(RANDOM_ENTRIES.quick)} random-order entries and ` +
+            `${formatCount(LARGE_ENTRIES.quick)} of 2 KB and 4 KB (full: ${formatCount(RANDOM_ENTRIES.full)}, ` +
+            `${formatCount(LARGE_ENTRIES.full)}).`
           : ''),
       'on disk: `stat(data.mdb).blocks × 512` over the entries (data.mdb length: ' +
         footprints.map((f) => `${formatMiB(f.fileBytes)}`).join(', ') +
@@ -84,7 +98,12 @@ export async function runDiskBench({ quick }: BenchOptions): Promise<Report> {
         `${formatCount(SAMPLE)} entries, the engine's envelope (msgpack with structures shared across ` +
         'entries), read through a read-only raw lmdb handle after every writer closed. B-tree pages: the ' +
         '`entries` database’s branch, leaf and overflow pages × page size; the rest of the file is the ' +
-        'other databases (expiry index, meta) and pages freed by earlier transactions for reuse.',
+        'other databases (expiry index, meta) and free pages: LMDB never overwrites a live page, it copies ' +
+        'every page a transaction changes and frees the old one for later transactions, so a transaction ' +
+        'that touches pages all over the tree needs new pages for all of them while the old ones are still ' +
+        'live. Here each 10,000-entry random-order transaction touches most leaf pages, so the file grows ' +
+        'to a multiple of its tree, and never shrinks; a server’s transactions (the writes of one event ' +
+        'turn) touch far fewer pages.',
       'Each entry also costs LMDB a node header, its key (`[namespace, key]` in ordered-binary) and an ' +
         '8-byte version (the expiry); B-tree pages split at half, so leaves are partly empty (entries per ' +
         `4 KiB leaf page: ${footprints.map((f) => (f.entries / f.leafPages).toFixed(1)).join(', ')}). A ` +
@@ -100,22 +119,23 @@ export async function runDiskBench({ quick }: BenchOptions): Promise<Report> {
 }
 
 /**
- * Writes `entries` values of `bytes` of JSON into a fresh cache and measures it. In this process: a few
- * thousand entries take well under a second, less than starting a child would.
+ * Writes `entries` values of `bytes` of JSON into a fresh cache, in `order`, and measures it. In this
+ * process: that takes about a second, less than starting a child would add.
  */
-function largeFootprint(entries: number, bytes: number): Promise<Footprint> {
+function writtenFootprint(entries: number, bytes: number, order: 'ascending' | 'random'): Promise<Footprint> {
   return withTempDir('bench-disk', async (dir) => {
-    process.stderr.write(`  writing ${formatCount(entries)} entries of ${bytes} bytes …`);
+    process.stderr.write(`  writing ${formatCount(entries)} entries of ${bytes} bytes in ${order} order …`);
     const store = await LmdbStore.open({ path: dir, namespace: NAMESPACE });
     try {
-      await fill(store, entries, bytes);
+      await fill(store, entries, bytes, order);
       const stored = store.stats().entries;
       if (stored !== entries) throw new Error(`wrote ${entries} entries, lmdb counts ${stored}`);
     } finally {
       await store.close();
     }
     process.stderr.write(' done\n');
-    return footprint(`~${bytes / 1024} KB values`, dir, entries, bytes);
+    const name = order === 'random' ? `~${bytes}-byte values, random order` : `~${bytes / 1024} KB values`;
+    return footprint(name, dir, entries, bytes);
   });
 }
 
