@@ -15,6 +15,8 @@ export type Scenario = (options: BenchOptions) => Promise<Report>;
 export interface Repetition {
   ops: number;
   ms: number;
+  /** True when a time budget stopped it before the operations it planned (its rate is over the ops done). */
+  bounded?: boolean;
 }
 
 /** A measured case: ops/s of each repetition and their summary. All rates in operations per second. */
@@ -31,6 +33,8 @@ export interface Row {
   halfRangePct: number;
   /** Median wall-clock milliseconds of one repetition. */
   medianMs: number;
+  /** True when a time budget stopped at least one repetition early: the table marks the row with `*`. */
+  bounded?: boolean;
 }
 
 /** What a scenario hands back to `run.ts`: one table, its footnotes and its ratio lines. */
@@ -115,6 +119,7 @@ function summarise(name: string, results: readonly Repetition[]): Row {
     max,
     halfRangePct,
     medianMs: middle(results.map((r) => r.ms)),
+    bounded: results.some((r) => r.bounded === true),
   };
 }
 
@@ -177,9 +182,15 @@ export function limitLine(label: string, value: number, limit: number, unit: str
   return `${label}: ${value.toFixed(1)} ${unit} (target < ${limit} ${unit}) ${value < limit ? 'ok' : 'MISSED'}`;
 }
 
+/** The note under a table with bounded rows, which {@link formatReport} adds for a rate table. */
+export const BOUNDED_NOTE =
+  '`*`: a time budget stopped at least one repetition before all its operations; the rate is over the ' +
+  'operations done in the time taken.';
+
 /**
  * The report as markdown: the rate table (ops/s median, range, noise; ms per repetition if asked) when it has
- * rows, then its other tables, notes and ratios.
+ * rows (a row stopped by a time budget gets a `*` after ops/rep, and {@link BOUNDED_NOTE}), then its other
+ * tables, notes and ratios.
  */
 export function formatReport({
   title,
@@ -193,7 +204,7 @@ export function formatReport({
   const header = ['case', 'ops/rep', ...msColumn, 'ops/s (median)', 'min – max ops/s', '±'];
   const body = rows.map((r) => [
     r.name,
-    formatCount(r.opsPerRep),
+    `${formatCount(r.opsPerRep)}${r.bounded ? ' *' : ''}`,
     ...(showMsPerRep ? [r.medianMs.toFixed(1)] : []),
     formatCount(r.median),
     `${formatCount(r.min)} – ${formatCount(r.max)}`,
@@ -205,7 +216,7 @@ export function formatReport({
     '',
     ...rateTable,
     ...tables.flatMap((table) => [formatTable(table), '']),
-    ...notes.map((n) => `- ${n}`),
+    ...[...notes, ...(rows.some((r) => r.bounded) ? [BOUNDED_NOTE] : [])].map((n) => `- ${n}`),
     ...(ratios.length ? ['', ...ratios] : []),
     '',
   ].join('\n');
@@ -243,7 +254,8 @@ export function formatMiB(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
-function formatRatio(ratio: number): string {
+/** A ratio with two or three significant digits: `0.93`, `1.4`, `27`. */
+export function formatRatio(ratio: number): string {
   if (ratio >= 10) return ratio.toFixed(0);
   if (ratio >= 1) return ratio.toFixed(1);
   return ratio.toFixed(2);

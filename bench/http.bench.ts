@@ -1,11 +1,7 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { access, constants, readFile } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import {
   measure,
@@ -17,6 +13,8 @@ import {
   type Report,
   type Row,
 } from './harness.js';
+import { NO_REDIS_NOTE, startRedisServer, type RedisServer } from './redis-server.js';
+import { freePort, stop } from './spawned.js';
 
 interface Sizes {
   /** Seconds of load per recorded repetition. */
@@ -38,7 +36,7 @@ const CONNECTIONS = 10;
 const UPSTREAM_MS = 300;
 /** The endpoint under load: cached by `CacheInterceptor` (key: this URL, TTL 30 s). */
 const PATH = '/products/1';
-/** How long an app or redis-server may take to start, in ms. */
+/** How long an app may take to start, in ms. */
 const START_TIMEOUT_MS = 30_000;
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -72,30 +70,26 @@ interface App {
  */
 export async function runHttpBench({ quick }: BenchOptions): Promise<Report> {
   const sizes = quick ? QUICK : FULL;
-  const redisBinary = await onPath('redis-server');
   return withTempDir('bench-http', async (dir) => {
-    let redis: ChildProcess | undefined;
+    let redis: RedisServer | undefined;
     const apps: App[] = [];
     try {
       const backends: Backend[] = [
         { name: OURS, env: { CACHE_STORE: undefined, CACHE_PATH: join(dir, 'lmdb') } },
         { name: MEMORY, env: { CACHE_STORE: 'memory' } },
       ];
-      if (redisBinary) {
-        const port = await freePort();
-        redis = await startRedis(redisBinary, port);
-        backends.push({ name: REDIS, env: { CACHE_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${port}` } });
-      }
+      redis = await startRedisServer();
+      if (redis) backends.push({ name: REDIS, env: { CACHE_STORE: 'redis', REDIS_URL: redis.url } });
       // Started one after another so their start-ups do not compete; idle apps cost nothing during a run.
       for (const backend of backends) apps.push(await startApp(backend));
       const rows = await measure(
         apps.map((app) => loadCase(app, sizes)),
         { reps: sizes.reps },
       );
-      return await report(rows, apps, sizes, redisBinary && (await redisVersion(redisBinary)));
+      return await report(rows, apps, sizes, redis);
     } finally {
       await Promise.all(apps.map((app) => stop(app.child)));
-      if (redis) await stop(redis);
+      await redis?.stop();
     }
   });
 }
@@ -104,7 +98,7 @@ async function report(
   rows: Row[],
   apps: readonly App[],
   sizes: Sizes,
-  redis: string | undefined,
+  redis: RedisServer | undefined,
 ): Promise<Report> {
   const packages = [
     '@nestjs/core',
@@ -144,9 +138,7 @@ async function report(
         '± is half the min–max range, as % of the median.',
       'autocannon runs in the bench process, on the same machine: the figures include its CPU share, and ' +
         'compare backends, not absolute server capacity.',
-      redis
-        ? `${redis}, started by the bench with \`--save '' --appendonly no\` (no persistence).`
-        : 'redis: no `redis-server` on PATH, row skipped (`apt-get install redis-server` to add it).',
+      redis ? `redis-server started by the bench with ${redis.flags} (no persistence).` : NO_REDIS_NOTE,
       `${versions.join(', ')}.`,
     ],
     ratios,
@@ -250,72 +242,6 @@ async function request(
   const body = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${body}`);
   return { cache: response.headers.get('x-cache'), body };
-}
-
-/** An in-memory redis-server on `port`, ready once it accepts connections. */
-async function startRedis(binary: string, port: number): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const child = spawn(binary, args, { stdio: 'ignore' });
-  const deadline = performance.now() + START_TIMEOUT_MS;
-  while (!(await accepts(port))) {
-    if (child.exitCode !== null || performance.now() > deadline) {
-      await stop(child);
-      throw new Error(`redis-server did not start on port ${port}`);
-    }
-    await sleep(50);
-  }
-  return child;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** SIGTERM, then SIGKILL if the process has not exited after 10 s: the app flushes its cache on SIGTERM. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** A TCP port free right now on 127.0.0.1 (the OS picks it; the window before it is reused is tiny). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** The first executable called `name` in a directory of PATH, or `undefined`. */
-async function onPath(name: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const file = join(dir, name);
-    try {
-      await access(file, constants.X_OK);
-      return file;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
-
-async function redisVersion(binary: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(binary, ['--version']);
-  return `redis-server ${/v=(\S+)/.exec(stdout)?.[1] ?? 'unknown'}`;
 }
 
 /** `name version`, from the installed package's package.json. */
