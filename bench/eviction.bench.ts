@@ -10,7 +10,7 @@ import {
   type Repetition,
   type Row,
 } from './harness.js';
-import { shuffle, VALUE } from './store.bench.js';
+import { shuffle, VALUE } from './workloads.js';
 
 interface Sizes {
   /** Distinct keys set per repetition, and keys read by the get cases. */
@@ -28,7 +28,7 @@ const YIELD_EVERY = 1_000;
 // A set repetition commits ~100 times and its eviction competes with the writer for commits, so its time
 // varies by ±40% on this machine class; more rounds steady the median.
 const SET_REPS = 5;
-// Gets are cheap and this machine class is noisy, so more rounds buy a steadier median (as in store.bench).
+// Gets are cheap and this machine class is noisy, so more rounds buy a steadier median.
 const GET_REPS = 5;
 /** Injected clock of the get stores, in epoch ms; fixed, see the notes. */
 const GET_CLOCK_MS = Date.UTC(2025, 0, 1);
