@@ -20,16 +20,15 @@ interface Sizes {
   /** Seconds of load per recorded repetition. */
   seconds: number;
   reps: number;
+  /** Seconds of the one unrecorded warm-up run per backend (see below). */
+  warmupSeconds: number;
 }
 
-const FULL: Sizes = { seconds: 8, reps: 5 };
-const QUICK: Sizes = { seconds: 3, reps: 3 };
-/**
- * Seconds of the one unrecorded warm-up run per backend. A fresh app (and autocannon) serves ~2x fewer
- * requests/s in its first 3–6 s of load than later, while V8 optimises the request path; a 1 s warm-up left
- * the first round that slow on a 2-CPU machine.
- */
-const WARMUP_SECONDS = 4;
+const FULL: Sizes = { seconds: 8, reps: 5, warmupSeconds: 4 };
+// Quick mode trades a steadier median for the 2-minute budget of a quick run of every scenario.
+const QUICK: Sizes = { seconds: 2, reps: 3, warmupSeconds: 3 };
+// Warm-up: a fresh app (and autocannon) serves ~2x fewer requests/s in its first 3–6 s of load than later,
+// while V8 optimises the request path; a 1 s warm-up left the first round that slow on a 2-CPU machine.
 /** autocannon connections, each with one request in flight: a busy, not saturating, client population. */
 const CONNECTIONS = 10;
 /** Delay of the sample app's simulated upstream, in ms: what a MISS costs. */
@@ -134,7 +133,7 @@ async function report(
         `2xx responses per second of wall-clock time; any non-2xx, error or timeout fails the run.`,
       'Before every run (untimed) the entry is invalidated through `DELETE /products/1/cache` and refilled by ' +
         'one MISS, so it cannot expire (30 s TTL) during the run. Rows ran ' +
-        `interleaved, round by round, after one ${WARMUP_SECONDS} s warm-up run each (unrecorded); ${sizes.reps} rounds. ` +
+        `interleaved, round by round, after one ${sizes.warmupSeconds} s warm-up run each (unrecorded); ${sizes.reps} rounds. ` +
         '± is half the min–max range, as % of the median.',
       'autocannon runs in the bench process, on the same machine: the figures include its CPU share, and ' +
         'compare backends, not absolute server capacity.',
@@ -159,7 +158,7 @@ function loadCase(app: App, sizes: Sizes): Case {
         const result = await autocannon({
           url: app.url + PATH,
           connections: CONNECTIONS,
-          duration: rep < 0 ? WARMUP_SECONDS : sizes.seconds,
+          duration: rep < 0 ? sizes.warmupSeconds : sizes.seconds,
           expectBody: body,
         });
         const failed = result.non2xx + result.errors + result.timeouts + result.mismatches;

@@ -58,8 +58,8 @@ const FULL: Plan = [
   [LARGE, { keys: 20_000, cappedKeys: 5_000, budgetMs: 400, reps: 5 }],
 ];
 const QUICK: Plan = [
-  [SMALL, { keys: 20_000, cappedKeys: 1_000, budgetMs: 100, reps: 3 }],
-  [LARGE, { keys: 12_000, cappedKeys: 1_000, budgetMs: 100, reps: 3 }],
+  [SMALL, { keys: 20_000, cappedKeys: 1_000, budgetMs: 70, reps: 3 }],
+  [LARGE, { keys: 12_000, cappedKeys: 1_000, budgetMs: 70, reps: 3 }],
 ];
 
 /** The matrices' sizes for a quick or a full run (quick: both scenarios in under a minute here). */

@@ -22,7 +22,7 @@ interface Sizes {
 }
 
 const FULL: Sizes = { windowMs: 2_000, reps: 5 };
-const QUICK: Sizes = { windowMs: 500, reps: 3 };
+const QUICK: Sizes = { windowMs: 300, reps: 3 };
 /** How long a reader may take to start, open the cache and warm up, in ms. */
 const START_TIMEOUT_MS = 30_000;
 const KINDS: readonly ReadRequest['keys'][] = ['cold', 'hot'];

@@ -21,7 +21,7 @@ interface Sizes {
 }
 
 const FULL: Sizes = { live: [100_000, 1_000_000], expired: 10_000 };
-const QUICK: Sizes = { live: [20_000, 200_000], expired: 2_000 };
+const QUICK: Sizes = { live: [10_000, 100_000], expired: 2_000 };
 
 /** Entries per `setMany` (one transaction each) while filling a cache. */
 const CHUNK = 10_000;
